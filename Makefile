@@ -1,0 +1,50 @@
+# The single entry point: CI calls these targets verbatim.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= demo.db
+
+.PHONY: install demo test lint types unit bench lock clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+## demo: ingest the seeds and the bundled sample pages, print the story table
+demo: $(STAMP)
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/storyline --db $(DB) ingest ../shared/seeds sample/
+	$(BIN)/storyline --db $(DB) stories
+
+## test: lint, types and the whole test suite
+test: lint types unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+## bench: every quality and speed benchmark on ../shared/data, results into BENCHMARKS.md
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+## lock: re-resolve the pinned versions after changing pyproject.toml
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^storyline' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
