@@ -21,7 +21,7 @@ install: $(STAMP)
 ## demo: ingest the seeds and the bundled sample pages, print the story table
 demo: $(STAMP)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
-	$(BIN)/storyline --db $(DB) ingest ../shared/seeds sample/
+	$(BIN)/storyline --db $(DB) ingest ../shared/seeds sample/pages/
 	$(BIN)/storyline --db $(DB) stories
 
 ## test: lint, types and the whole test suite

@@ -103,6 +103,7 @@ class Article:
     paragraph_langs: tuple[str | None, ...] = ()
     mixed_lang: bool = False
     extractor: str = ""
+    story_id: str | None = None
 
     @property
     def text(self) -> str:

@@ -1,0 +1,88 @@
+"""Throughput and peak memory of ``storyline ingest`` end to end, next to trafilatura alone.
+
+Both run in a fresh subprocess on the same extraction pages (Scrapinghub + WCXB dev, HTML), so
+peak RSS (``ru_maxrss``) is each one's own. The ingest figure includes reading, decoding,
+extraction, language detection, USE embedding (document + sentences), clustering and SQLite
+writes, with model loading; the per-article rate excludes the load time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_INGEST = """
+import json, resource, sys, time
+import storyline
+from storyline.pipeline import Pipeline
+ws = storyline.open(sys.argv[1])
+t0 = time.perf_counter()
+ws.pipeline  # load the models
+t1 = time.perf_counter()
+report = ws.ingest([sys.argv[2]])
+t2 = time.perf_counter()
+print(json.dumps({"load": t1 - t0, "seconds": t2 - t1, "new": report.new,
+                  "failed": report.failed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_TRAFILATURA = """
+import json, resource, sys, time, pathlib
+import trafilatura
+pages = sorted(pathlib.Path(sys.argv[1]).glob("*.html"))
+t0 = time.perf_counter()
+ok = sum(1 for p in pages if trafilatura.extract(p.read_text(errors="replace")))
+t1 = time.perf_counter()
+print(json.dumps({"load": 0.0, "seconds": t1 - t0, "new": ok, "failed": len(pages) - ok,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _pages(data: Path, out: Path) -> int:
+    n = 0
+    for folder in ("scrapinghub/html", "wcxb-dev-articles/html"):
+        for page in sorted((data / "extraction" / folder).glob("*.html.gz")):
+            (out / f"{n:05d}.html").write_bytes(gzip.decompress(page.read_bytes()))
+            n += 1
+    return n
+
+
+def _measure(script: str, *args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def run(data: Path) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = Path(tmp) / "pages"
+        pages.mkdir()
+        n = _pages(data, pages)
+        ours = _measure(_INGEST, str(Path(tmp) / "t.db"), str(pages))
+        anchor = _measure(_TRAFILATURA, str(pages))
+    rows = [
+        ("`storyline ingest` end to end", ours),
+        ("`trafilatura.extract` alone", anchor),
+    ]
+    lines = [
+        "## Throughput and memory",
+        "",
+        f"{n} HTML pages (Scrapinghub + WCXB dev), one process, 2 cores.",
+        "",
+        "| what | articles/s | seconds | model load s | stored / extracted | failed | peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, m in rows:
+        lines.append(
+            f"| {name} | {n / m['seconds']:.1f} | {m['seconds']:.0f} | {m['load']:.1f} | "
+            f"{m['new']:.0f} | {m['failed']:.0f} | {m['rss_mb']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(run(Path(__file__).resolve().parents[1].parent / "shared" / "data"))

@@ -1,0 +1,117 @@
+"""Extract stage: a raw document becomes a clean ``Article`` (title, paragraphs, metadata).
+
+Dispatch by what the reader found:
+
+- ``html``: decode, then trafilatura (``extract/html.py``);
+- ``text``: decode, then storyline's own line classifier for text dumps (``extract/textdump.py``);
+- ``record`` (a JSONL line, a feed item): the fields the container gave, with ``html`` run
+  through trafilatura and ``text`` taken as the body.
+
+Raises ``DocumentError("extract", reason)`` when nothing usable is left; the ingest loop turns
+that into an error row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime
+
+from storyline.decode import decode
+from storyline.errors import DocumentError
+from storyline.extract.dateline import find_dateline
+from storyline.extract.html import extract_html
+from storyline.extract.textdump import clean_dump
+from storyline.records import Article, Extraction, RawDoc
+
+__all__ = ["clean_dump", "extract", "extract_html", "find_dateline", "parse_when"]
+
+RECORD_EXTRACTOR = "record-fields"
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+def extract(raw: RawDoc) -> Article:
+    """Decode and clean one raw document."""
+    if raw.fmt == "record":
+        found = _from_fields(raw)
+    else:
+        text = decode(raw.data, raw.content_type).text
+        if raw.fmt == "html":
+            found = extract_html(text, raw.url)
+            if found is None:
+                raise DocumentError("extract", "no main text found in the HTML page")
+        else:
+            found = clean_dump(text)
+    if not found.paragraphs:
+        raise DocumentError("extract", "no article text left after removing boilerplate")
+    return Article(
+        id=raw.fields.get("id") or raw.sha256[:16],
+        raw_sha256=raw.sha256,
+        source=raw.source,
+        title=found.title or _first_words(found.paragraphs[0]),
+        paragraphs=found.paragraphs,
+        url=raw.fields.get("url") or found.url or raw.url,
+        published=parse_when(raw.fields.get("published")) or found.published,
+        site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
+        author=found.author,
+        dateline=found.dateline,
+        lang=raw.fields.get("lang") or None,
+        extractor=found.extractor,
+    )
+
+
+def _from_fields(raw: RawDoc) -> Extraction:
+    fields = raw.fields
+    if fields.get("html"):
+        found = extract_html(fields["html"], fields.get("url"))
+        if found is not None:
+            return dataclasses.replace(found, title=fields.get("title") or found.title)
+    text = fields.get("text") or ""
+    if not text.strip() and fields.get("html"):
+        raise DocumentError("extract", "no main text found in the record's html")
+    if not text.strip():
+        raise DocumentError("extract", "record has neither 'text' nor 'html'")
+    paragraphs = tuple(p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip())
+    dateline, _ = find_dateline(paragraphs[0]) if paragraphs else (None, "")
+    return Extraction(
+        title=(fields.get("title") or "").strip(),
+        paragraphs=paragraphs,
+        dateline=dateline,
+        extractor=RECORD_EXTRACTOR,
+    )
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO 8601 or free-form date string (RSS, JSONL) as a datetime, or None."""
+    if not value or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        pass
+    import dateparser
+
+    parsed = dateparser.parse(value, settings={"STRICT_PARSING": True})
+    return parsed if isinstance(parsed, datetime) else None
+
+
+def _first_words(paragraph: str, limit: int = 12) -> str:
+    words = paragraph.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+

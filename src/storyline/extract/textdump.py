@@ -1,0 +1,263 @@
+"""Clean a plain-text dump of a news page: keep the headline and the body, drop the rest.
+
+A naive scraper saves every visible text node of a page one per line: menus, log-in prompts,
+view counters, photo credits, the article, "Leave a Reply", sidebars with their time stamps,
+footers. ``clean_dump`` classifies those lines without any site-specific rule:
+
+1. **Per-line score** in [-1, 1] (jusText's ideas, made continuous): long lines, lines dense in
+   the document language's stop words (jusText's stop lists, the language picked per document)
+   and lines that end a sentence look like prose; digits, bullets, all-caps, UI vocabulary and
+   copyright notices look like boilerplate. A line in another script than the body's dominant
+   script (a Cyrillic sidebar around an English article) gets -1.
+2. **Densest block** (Finn's body-text extraction, as in boilerpipe): the contiguous run of
+   lines maximising the sum of ``score * words`` is the article body; inside it, only clearly
+   bad lines (counters, credits, other script) are dropped, so short quotes and subheadings
+   stay.
+3. **Headline**: the headline-like line that opens the block, or the best one just above it.
+
+Constants were calibrated with ``python -m bench.extraction`` on the wcxb-dev-articles split
+(rendered with ``../shared/tools/page_to_text.py``); scrapinghub is the held-out check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from storyline.extract.dateline import first_dateline
+from storyline.records import Extraction
+
+VERSION = "0.1"
+EXTRACTOR = f"storyline-textdump-{VERSION}"
+
+# --- per-line score (calibrated on wcxb-dev, see the module docstring) -----------------------
+# Words at which the length term saturates: jusText calls a paragraph "long" from ~200 chars.
+LENGTH_SATURATION = 25
+LENGTH_WEIGHT = 1.0
+# Stop-word density around which a line turns from boilerplate to prose (jusText: 0.30-0.32).
+STOP_MIDPOINT = 0.25
+STOP_WEIGHT = 2.0
+# Bonus for a line that ends a sentence ("." "!" "?" "…", optionally followed by a quote).
+SENTENCE_END_BONUS = 0.35
+# Offset so that a 3-word line with no stop words and no full stop scores clearly negative.
+BIAS = -0.55
+# Penalties: share of digits among visible characters, bullets, shouting, UI words.
+DIGIT_PENALTY = 2.0
+BULLET_PENALTY = 0.4
+UPPERCASE_PENALTY = 0.4
+UI_PENALTY = 0.6
+# --- block selection -------------------------------------------------------------------------
+# A line weighs its word count in the block sum, but at least this much: a row of short
+# boilerplate lines ("Leave a Reply", "Previous Story") must be able to cut the block.
+WEIGHT_FLOOR = 1
+# A block beside the densest one joins the body from this share of the densest one's sum.
+SECONDARY_BLOCK_SHARE = 0.3
+# Inside the densest block a line is dropped only when its score is below this.
+KEEP_INSIDE = -0.5
+# How many lines above the block are searched for the headline.
+TITLE_LOOKBACK = 12
+TITLE_MAX_WORDS = 40
+# Datelines are looked for in the first paragraphs (a standfirst may come first).
+DATELINE_PARAGRAPHS = 3
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
+_BULLET = re.compile(r"^\s*[•·▪►▸*|>»–—-]\s")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved", re.IGNORECASE)
+# Interface words that make a short line a control rather than text. Kept short and
+# multilingual on purpose: it only tips lines of <= UI_MAX_WORDS words.
+# fmt: off
+_UI_WORDS = frozenset((
+    "login", "log", "sign", "signin", "register", "subscribe", "subscription", "newsletter",
+    "share", "tweet", "email", "print", "reply", "comment", "comments", "menu", "search",
+    "cookie", "cookies", "advertisement", "ad", "ads", "previous", "next", "more", "related",
+    "tags", "tag", "home", "follow", "войти", "вход", "регистрация", "подписка", "подписаться",
+    "поделиться", "комментарии", "комментарий", "реклама", "anmelden", "registrieren",
+    "abonnieren", "teilen", "kommentare", "suche", "werbung", "iniciar", "sesión", "suscribirse",
+    "compartir", "comentarios", "buscar", "publicidad", "connexion", "abonner", "partager",
+    "commentaires", "rechercher", "publicité", "zaloguj", "zarejestruj", "subskrybuj",
+    "udostępnij", "komentarze", "szukaj", "reklama", "accedi", "iscriviti", "condividi",
+    "commenti", "cerca",
+))
+# fmt: on
+UI_MAX_WORDS = 6
+_SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "CJK": "CJK"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    words: int
+    script: str | None
+    score: float
+
+
+def clean_dump(text: str) -> Extraction:
+    """Headline and body paragraphs of a plain-text page dump (one text node per line).
+
+    The result always has an ``extractor``; ``title`` is ``""`` and ``paragraphs`` empty when
+    the dump holds no prose at all.
+    """
+    raw_lines = [line for line in text.splitlines() if line.strip()]
+    if not raw_lines:
+        return Extraction(title="", paragraphs=(), extractor=EXTRACTOR)
+    script = _dominant_script(raw_lines)
+    stops = _stoplist_for(raw_lines)
+    lines = [_score(raw, script, stops) for raw in raw_lines]
+    values = [line.score * max(line.words, WEIGHT_FLOOR) for line in lines]
+    blocks = _dense_blocks(values)
+    if not blocks:
+        return Extraction(title="", paragraphs=(), extractor=EXTRACTOR)
+    start = blocks[0][0]
+    body = [
+        i for first, last in blocks for i in range(first, last + 1) if lines[i].score >= KEEP_INSIDE
+    ]
+    title_index = _title_index(lines, start, body)
+    title = lines[title_index].text if title_index is not None else ""
+    paragraphs = tuple(lines[i].text for i in body if i != title_index)
+    dateline = first_dateline(paragraphs, within=DATELINE_PARAGRAPHS)
+    return Extraction(title=title, paragraphs=paragraphs, dateline=dateline, extractor=EXTRACTOR)
+
+
+# --- features --------------------------------------------------------------------------------
+
+
+@cache
+def _char_script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    head = name.split(" ", 1)[0] if name else ""
+    return _SCRIPT_GROUPS.get(head, head) or None
+
+
+def _line_script(line: str) -> str | None:
+    counts = Counter(s for s in map(_char_script, line) if s is not None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _dominant_script(lines: Sequence[str]) -> str | None:
+    """The script of the prose: letters weighted by line length, so long lines decide."""
+    weight: Counter[str] = Counter()
+    for line in lines:
+        script = _line_script(line)
+        if script is not None:
+            words = len(_WORD.findall(line))
+            weight[script] += len(line) * words
+    return weight.most_common(1)[0][0] if weight else None
+
+
+@cache
+def _stoplists() -> dict[str, frozenset[str]]:
+    import justext  # type: ignore[import-untyped]  # jusText's stop lists: 100 languages, loaded once (about 0.1 s)
+
+    return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
+
+
+def _stoplist_for(lines: Iterable[str]) -> frozenset[str]:
+    """The stop list that covers most of the document's words (its language, in effect)."""
+    words = Counter(w.lower() for line in lines for w in _WORD.findall(line))
+    if not words:
+        return frozenset()
+    best, best_hits = frozenset[str](), 0
+    for stoplist in _stoplists().values():
+        hits = sum(count for word, count in words.items() if word in stoplist)
+        if hits > best_hits:
+            best, best_hits = stoplist, hits
+    return best
+
+
+def _word_count(line: str, tokens: Sequence[str], script: str | None) -> int:
+    if script == "CJK":  # no spaces between words: about two characters a word
+        return max(len(tokens), sum(len(t) for t in tokens) // 2)
+    return len(tokens)
+
+
+def _score(raw: str, body_script: str | None, stops: frozenset[str]) -> _Line:
+    text = raw.strip()
+    script = _line_script(text)
+    tokens = _WORD.findall(text)
+    words = _word_count(text, tokens, script)
+    if script is None or (body_script is not None and script != body_script):
+        return _Line(text, words, script, -1.0)
+    if _COPYRIGHT.search(text):
+        return _Line(text, words, script, -1.0)
+    lowered = [t.lower() for t in tokens]
+    stop_density = sum(1 for t in lowered if t in stops) / len(tokens) if tokens else 0.0
+    visible = [c for c in text if not c.isspace()]
+    digit_share = sum(c.isdigit() for c in visible) / len(visible)
+    letters = [c for c in text if c.isalpha()]
+    upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    score = (
+        BIAS
+        + LENGTH_WEIGHT * min(words, LENGTH_SATURATION) / LENGTH_SATURATION
+        + STOP_WEIGHT * (stop_density - STOP_MIDPOINT) * min(words, 10) / 10
+        + (SENTENCE_END_BONUS if _SENTENCE_END.search(text) else 0.0)
+        - DIGIT_PENALTY * digit_share
+        - (BULLET_PENALTY if _BULLET.match(raw) else 0.0)
+        - (UPPERCASE_PENALTY if upper_share > 0.8 and len(letters) > 3 else 0.0)
+        - (UI_PENALTY if words <= UI_MAX_WORDS and _UI_WORDS.intersection(lowered) else 0.0)
+    )
+    return _Line(text, words, script, max(-1.0, min(1.0, score)))
+
+
+# --- block and headline ------------------------------------------------------------------------
+
+
+def _densest_block(values: Sequence[float], lo: int, hi: int) -> tuple[int, int, float]:
+    """The run ``[start, end]`` within ``[lo, hi)`` with the largest sum (Kadane), and the sum."""
+    best, best_start, best_end = 0.0, lo, lo - 1
+    running, start = 0.0, lo
+    for i in range(lo, hi):
+        if running <= 0:
+            running, start = values[i], i
+        else:
+            running += values[i]
+        if running > best:
+            best, best_start, best_end = running, start, i
+    return best_start, best_end, best
+
+
+def _dense_blocks(values: Sequence[float]) -> list[tuple[int, int]]:
+    """The densest block, plus the blocks on either side that are nearly as dense.
+
+    An article broken by a table or a list of short items splits into several blocks; a
+    block joins the body when its sum reaches ``SECONDARY_BLOCK_SHARE`` of the main one's.
+    """
+    start, end, main = _densest_block(values, 0, len(values))
+    if end < start:
+        return []
+    blocks = [(start, end)]
+    pending = [(0, start), (end + 1, len(values))]
+    while pending:
+        lo, hi = pending.pop()
+        first, last, total = _densest_block(values, lo, hi)
+        if last >= first and total >= SECONDARY_BLOCK_SHARE * main:
+            blocks.append((first, last))
+            pending += [(lo, first), (last + 1, hi)]
+    return sorted(blocks)
+
+
+def _headline_like(line: _Line) -> bool:
+    return (
+        line.score > -1.0
+        and 2 <= line.words <= TITLE_MAX_WORDS
+        and not line.text.endswith(".")
+        and not _BULLET.match(line.text)
+    )
+
+
+def _title_index(lines: Sequence[_Line], start: int, body: Sequence[int]) -> int | None:
+    """The headline: the block's first line when headline-like and followed by more body,
+    else the longest headline-like line in the few lines above the block."""
+    if len(body) > 1 and _headline_like(lines[body[0]]) and body[0] == start:
+        return body[0]
+    window = range(max(0, start - TITLE_LOOKBACK), start)
+    candidates = [i for i in window if _headline_like(lines[i]) and lines[i].words >= 3]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda i: (lines[i].score, -abs(i - start)))

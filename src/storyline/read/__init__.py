@@ -1,0 +1,139 @@
+"""The read stage: paths and streams -> ``RawDoc`` (or ``DocError`` for a bad unit).
+
+``read`` expands what the user named (files, directories, globs, ``-`` for stdin), sniffs each
+file's format from its content (the name only breaks ties) and hands it to the reader for that
+container::
+
+    html, text   files.py   one document per file (gzip-compressed too)
+    jsonl        jsonl.py   one document per line
+    warc         warc.py    one document per HTML / text record (warcio; .warc.gz too)
+    feed         feeds.py   one document per RSS / Atom item (feedparser)
+
+Bad input never stops a batch: an empty, binary, oversized or unreadable file, a line that is
+not JSON, a damaged WARC each become one DocError and the next unit is read. Only a path that
+does not exist raises (``InputError``), when ``read`` is called, before anything is read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from storyline.read.feeds import looks_like_feed, read_feed
+from storyline.read.files import (
+    GZIP_MAGIC,
+    MAX_DOCUMENT_BYTES,
+    SNIFF_BYTES,
+    STDIN,
+    STDIN_SOURCE,
+    Opened,
+    expand,
+    gunzip,
+    looks_like_html,
+    open_input,
+    read_bounded,
+    read_document,
+)
+from storyline.read.jsonl import looks_like_jsonl, read_jsonl
+from storyline.read.warc import read_warc
+from storyline.records import DocError, RawDoc
+
+__all__ = ["FORMATS", "MAX_DOCUMENT_BYTES", "read", "sniff"]
+
+FORMATS = ("html", "text", "jsonl", "warc", "feed")
+
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_WIDE_CODECS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+
+
+def read(
+    inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None = None
+) -> Iterator[RawDoc | DocError]:
+    """Every document in ``inputs``, in order, as a RawDoc or a DocError.
+
+    ``-`` reads ``stdin`` (default: the process's standard input, as bytes). Raises
+    ``InputError`` at once, before reading, for a path that does not exist or a glob that
+    matches nothing.
+    """
+    paths = expand(inputs)
+    return _read_all(paths, stdin)
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The format of a file from its first bytes: ``html``, ``text``, ``jsonl``, ``warc`` or
+    ``feed``. Content decides; ``name`` only breaks ties (an undecidable gzip, a tag or two)."""
+    if data.startswith(GZIP_MAGIC):
+        inner = _gunzip_head(data)
+        stem = name[:-3] if name.lower().endswith(".gz") else name
+        if inner.lstrip().startswith(b"WARC/"):
+            return "warc"
+        if not inner:  # damaged: trust the name; the reader then reports the damage
+            return "warc" if stem.lower().endswith(".warc") else "text"
+        return sniff(inner, stem)
+    head, wide = _ascii_compatible(data[:SNIFF_BYTES])
+    if head.lstrip().startswith(b"WARC/"):
+        return "warc"
+    # JSON Lines are UTF-8 by definition; a UTF-16 file starting with "{" is text.
+    if not wide and looks_like_jsonl(head, truncated=len(data) >= SNIFF_BYTES):
+        return "jsonl"
+    if looks_like_feed(head):
+        return "feed"
+    if looks_like_html(head, name):
+        return "html"
+    return "text"
+
+
+def _read_all(paths: list[str], stdin: BinaryIO | None) -> Iterator[RawDoc | DocError]:
+    for path in paths:
+        source = STDIN_SOURCE if path == STDIN else path
+        try:
+            with open_input(path, stdin if stdin is not None else sys.stdin.buffer) as opened:
+                yield from _dispatch(opened)
+        except OSError as error:
+            yield DocError(source, f"cannot read file: {error.strerror or error}", "read")
+
+
+def _dispatch(opened: Opened) -> Iterator[RawDoc | DocError]:
+    if not opened.head:
+        yield DocError(opened.source, "empty file (0 bytes)", "read", sha256=_EMPTY_SHA256)
+        return
+    fmt = sniff(opened.head, opened.source)
+    if fmt == "warc":  # warcio reads .warc.gz itself, one gzip member per record
+        yield from read_warc(opened.stream, opened.source)
+        return
+    if opened.head.startswith(GZIP_MAGIC):
+        opened = gunzip(opened)
+    if fmt == "jsonl":
+        yield from read_jsonl(opened.stream, opened.source)
+    elif fmt == "feed":
+        data = read_bounded(opened)
+        if isinstance(data, DocError):
+            yield data
+        else:
+            yield from read_feed(data, opened.source)
+    else:
+        yield read_document(opened, fmt)
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    """The first decompressed bytes of gzip ``data`` (which may be cut anywhere), or b""."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, SNIFF_BYTES)
+    except zlib.error:
+        return b""
+
+
+def _ascii_compatible(head: bytes) -> tuple[bytes, bool]:
+    """``head`` without a UTF-8 BOM, or re-encoded as UTF-8 if it is UTF-16/32 (and a flag)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return head[len(codecs.BOM_UTF8) :], False
+    for bom, codec in zip(_WIDE_BOMS, _WIDE_CODECS, strict=True):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="ignore").encode("utf-8"), True
+    return head, False

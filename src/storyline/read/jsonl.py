@@ -1,0 +1,138 @@
+"""JSON Lines reader: one document per line, as a ``record`` RawDoc with its known fields.
+
+A line is one unit: its bytes (without the line break and surrounding whitespace) are the
+RawDoc's ``data``, so its sha256 identifies that record. A bad line becomes one DocError and
+the next line is read. Blank lines are skipped. Lines longer than ``MAX_DOCUMENT_BYTES`` are
+refused without holding them in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import BinaryIO
+
+from storyline.read.files import MAX_DOCUMENT_BYTES, too_large
+from storyline.records import DocError, RawDoc
+
+KNOWN_KEYS = ("id", "url", "title", "text", "html", "published", "site", "lang")
+
+# A record needs one of these to have anything for the extract stage to work on.
+CONTENT_KEYS = ("text", "html", "title")
+
+_CHUNK = 1024 * 1024
+
+
+def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawDoc | DocError]:
+    """Yield a RawDoc (``source`` ``path:LINE``) or a DocError for each non-blank line."""
+    number = 0
+    while True:
+        number += 1
+        where = f"{source}:{number}"
+        try:
+            line, complete = _next_line(stream)
+        except (OSError, EOFError, zlib.error) as error:
+            # A damaged compressed stream or a failing disk: nothing after this can be read.
+            yield DocError(where, f"line {number}: cannot read further: {error}", "read")
+            return
+        if not line:
+            return
+        if not complete:
+            yield DocError(where, f"line {number}: {too_large(None)}", "read")
+            continue
+        data = line.strip()
+        if data:
+            yield parse_line(data, where, number)
+
+
+def parse_line(data: bytes, source: str, number: int) -> RawDoc | DocError:
+    """One JSONL line (stripped) as a ``record`` RawDoc, or the DocError saying what is wrong."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        value = json.loads(data)
+    except json.JSONDecodeError as error:
+        reason = f"line {number}: not valid JSON: {error.msg} at column {error.colno}"
+        return DocError(source, reason, "read", sha256=digest)
+    except UnicodeDecodeError as error:
+        reason = (
+            f"line {number}: not valid UTF-8 at byte {error.start}; JSON Lines must be UTF-8 "
+            "(re-encode the file, e.g. with iconv)"
+        )
+        return DocError(source, reason, "read", sha256=digest)
+    if not isinstance(value, dict):
+        reason = f"line {number}: not a JSON object but {_json_type(value)}"
+        return DocError(source, reason, "read", sha256=digest)
+    fields = record_fields(value)
+    if not any(fields.get(key, "").strip() for key in CONTENT_KEYS):
+        keys = ", ".join(sorted(str(key) for key in value)[:10]) or "none"
+        reason = f"line {number}: no 'text', 'html' or 'title' to read (keys: {keys})"
+        return DocError(source, reason, "read", sha256=digest)
+    return RawDoc(
+        data=data,
+        source=source,
+        sha256=digest,
+        fmt="record",
+        url=fields.get("url"),
+        content_type="application/json",
+        fields=fields,
+    )
+
+
+def record_fields(value: Mapping[str, object]) -> dict[str, str]:
+    """The known keys as strings: numbers and booleans as text; null, lists and objects dropped
+    (none of the known keys can hold them meaningfully)."""
+    fields: dict[str, str] = {}
+    for key in KNOWN_KEYS:
+        item = value.get(key)
+        if isinstance(item, str):
+            fields[key] = item
+        elif isinstance(item, bool):
+            fields[key] = "true" if item else "false"
+        elif isinstance(item, int | float):
+            fields[key] = str(item)
+    return fields
+
+
+def looks_like_jsonl(head: bytes, *, truncated: bool) -> bool:
+    """Whether ``head`` (the first bytes of a file) reads as JSON Lines.
+
+    Most complete lines must parse as JSON objects; one bad line among good ones still counts,
+    so the reader can report it. When even the first line does not fit in ``head``
+    (``truncated``), a start like ``{"`` is taken as enough.
+    """
+    lines = head.split(b"\n")
+    if truncated:
+        lines = lines[:-1]  # the last line was cut by the head limit
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        return head.lstrip().startswith(b'{"')
+    if not lines[0].startswith(b"{"):
+        return False
+    objects = sum(1 for line in lines if _is_object(line))
+    return objects >= 1 and objects * 2 >= len(lines)
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+
+
+def _next_line(stream: BinaryIO) -> tuple[bytes, bool]:
+    """The next line and whether it is complete. An over-long line is consumed to its end but
+    only its first ``MAX_DOCUMENT_BYTES + 1`` bytes are returned (never the whole of it)."""
+    line = stream.readline(MAX_DOCUMENT_BYTES + 1)
+    if len(line) <= MAX_DOCUMENT_BYTES or line.endswith(b"\n"):
+        return line, True
+    while True:
+        rest = stream.readline(_CHUNK)
+        if not rest or rest.endswith(b"\n"):
+            return line, False
+
+
+def _json_type(value: object) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")

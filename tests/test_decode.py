@@ -1,0 +1,167 @@
+"""The decode stage: BOM, declared charset, UTF-8, detection; never a crash on bad bytes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from storyline.decode import MAX_REPLACED_RATIO, binary_reason, decode
+from storyline.errors import DocumentError
+
+RU = "Путин и Макрон обсудили по телефону ситуацию вокруг Украины. Встреча в Москве."
+FR = "Le président français a téléphoné à son homologue russe. Ça a duré deux heures."
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head>{head}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+def test_plain_utf8() -> None:
+    result = decode(RU.encode())
+    assert (result.text, result.encoding, result.method, result.replaced) == (
+        RU,
+        "utf-8",
+        "utf-8",
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"\xef\xbb\xbf" + RU.encode(), "utf-8"),
+        (("\ufeff" + RU).encode("utf-16-le"), "utf-16-le"),
+        (("\ufeff" + RU).encode("utf-16-be"), "utf-16-be"),
+        (("\ufeff" + RU).encode("utf-32-le"), "utf-32-le"),
+    ],
+)
+def test_bom_wins(data: bytes, encoding: str) -> None:
+    result = decode(data, declared="text/html; charset=iso-8859-1")
+    assert (result.text, result.encoding, result.method) == (RU, encoding, "bom")
+
+
+def test_utf16_with_bom_has_no_bom_in_text() -> None:
+    result = decode(RU.encode("utf-16"))
+    assert result.text == RU and result.encoding.startswith("utf-16")
+
+
+def test_utf16_without_bom_is_text_not_binary() -> None:
+    result = decode(html("Macron spoke to Putin").encode("utf-16-le"))
+    assert "Macron spoke" in result.text and result.encoding == "utf-16-le"
+
+
+def test_meta_charset_cp1251() -> None:
+    data = html(RU, "<meta charset='windows-1251'>").encode("cp1251")
+    result = decode(data)
+    assert RU in result.text and result.encoding == "cp1251" and result.method == "meta"
+
+
+def test_http_equiv_latin1_decodes_as_windows_1252() -> None:
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+    data = html(FR + " \u201cquoted\u201d", head).encode("cp1252")
+    result = decode(data)
+    assert FR in result.text and "\u201cquoted\u201d" in result.text
+    assert result.encoding == "cp1252" and result.method == "meta"
+
+
+def test_declared_content_type_beats_meta() -> None:
+    data = html(RU, "<meta charset='utf-8'>").encode("koi8-r")
+    result = decode(data, declared="text/html; charset=KOI8-R")
+    assert RU in result.text and result.encoding == "koi8_r" and result.method == "declared"
+
+
+def test_bare_charset_and_unknown_labels() -> None:
+    assert decode(RU.encode("cp1251"), declared="windows-1251").text == RU
+    assert decode(RU.encode(), declared="text/html; charset=no-such-charset").text == RU
+
+
+def test_valid_utf8_beats_a_wrong_single_byte_label() -> None:
+    data = html(FR, "<meta charset='iso-8859-1'>").encode()
+    result = decode(data)
+    assert FR in result.text and result.encoding == "utf-8"
+
+
+def test_wrong_utf8_label_falls_back_to_detection() -> None:
+    data = html(RU * 3, "<meta charset='utf-8'>").encode("cp1251")
+    result = decode(data)
+    assert RU in result.text and result.method == "detected"
+
+
+def test_undeclared_cp1251_is_detected() -> None:
+    result = decode((RU + " " + RU).encode("cp1251"))
+    assert RU in result.text and result.method == "detected"
+
+
+def test_mildly_damaged_utf8_is_kept_and_flagged() -> None:
+    good = (RU + "\n") * 40
+    data = good.encode() + b"\xff\xfe broken \xc3" + good.encode()
+    result = decode(data)
+    assert result.encoding == "utf-8" and result.replaced == 3
+    assert result.text.count(RU) == 80
+    assert result.replaced <= MAX_REPLACED_RATIO * len(data)
+
+
+def test_ascii_with_a_stray_byte_is_read() -> None:
+    result = decode(b"Putin and Macron spoke on 28 January \x81 by phone. " * 3)
+    assert "Putin and Macron" in result.text
+
+
+def test_literal_replacement_characters_are_not_counted() -> None:
+    assert decode("text with \ufffd in it".encode()).replaced == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF document"),
+        (b"\x1f\x8b\x08\x00" + bytes(50), "gzip data"),
+        (random.Random(1).randbytes(3000), "control bytes"),
+        (bytes(1000), "control bytes"),
+    ],
+)
+def test_binary_is_refused(data: bytes, what: str) -> None:
+    with pytest.raises(DocumentError, match="binary content") as caught:
+        decode(data)
+    assert what in caught.value.reason
+    assert caught.value.reason.endswith("not a text document")
+    assert caught.value.stage == "decode"
+
+
+def test_a_few_stray_control_bytes_are_still_text() -> None:
+    assert binary_reason(("Hello \x00 world. " + FR) .encode()) is None
+
+
+def test_invalid_utf8_that_no_encoding_explains() -> None:
+    """High bytes at random: Latin-1 would 'decode' them, but to noise; the detector rejects."""
+    data = bytes(random.Random(7).randrange(0x80, 0x100) for _ in range(4000))
+    with pytest.raises(DocumentError, match="no other encoding fits") as caught:
+        decode(data)
+    assert caught.value.reason.startswith("invalid UTF-8 at byte ")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty document (0 bytes)"),
+        (b" \r\n\t  \n", "empty after decoding: 7 bytes of whitespace only"),
+        (b"\xef\xbb\xbf\n", "empty after decoding: 4 bytes of whitespace only"),
+    ],
+)
+def test_empty(data: bytes, reason: str) -> None:
+    with pytest.raises(DocumentError) as caught:
+        decode(data)
+    assert caught.value.reason == reason
+
+
+def test_never_crashes_on_random_input() -> None:
+    rng = random.Random(0)
+    for size in (1, 2, 3, 10, 100, 1000):
+        for _ in range(30):
+            data = rng.randbytes(size)
+            try:
+                result = decode(data, declared=rng.choice([None, "utf-8", "utf-16", "x"]))
+            except DocumentError:
+                continue
+            assert isinstance(result.text, str) and result.text.strip()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.errors import NotFound, StoreError
+from storyline.records import Article, DocError, Embedding, RawDoc
+from storyline.store import MIGRATIONS, Store
+
+
+def _raw(text: str) -> RawDoc:
+    import hashlib
+
+    data = text.encode()
+    return RawDoc(data=data, source="t.txt", sha256=hashlib.sha256(data).hexdigest(), fmt="text")
+
+
+def _article(raw: RawDoc, title: str, body: str) -> tuple[Article, Embedding]:
+    article = Article(
+        id=raw.sha256[:16],
+        raw_sha256=raw.sha256,
+        source=raw.source,
+        title=title,
+        paragraphs=(body, "Zweiter Absatz über Brüssel."),
+        published=datetime(2022, 1, 28, 9, 30),
+        lang="en",
+        paragraph_langs=("en", "de"),
+        mixed_lang=True,
+        extractor="test",
+    )
+    vec = np.ones(4, dtype=np.float32) / 2
+    emb = Embedding("m", vec, ("one sentence here.",), np.ones((1, 4), dtype=np.float32))
+    return article, emb
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    with Store(path) as store:
+        names = [r[0] for r in store.conn.execute("SELECT name FROM migrations")]
+        assert names == [name for name, _ in MIGRATIONS]
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with Store(path) as store:
+        assert store.migrate() == []
+
+
+def test_article_round_trip_and_search(tmp_path: Path) -> None:
+    raw = _raw("page one")
+    article, emb = _article(raw, "Kremlin talks with Élysée", "Leaders spoke by telephone.")
+    with Store(tmp_path / "w.db") as store, store.transaction():
+        store.add_raw(raw)
+        store.add_article(article, emb)
+    with Store(tmp_path / "w.db") as store:
+        assert store.has_raw(raw.sha256)
+        back = store.article(article.id)
+        assert back.paragraphs == article.paragraphs
+        assert back.published == article.published
+        assert back.paragraph_langs == ("en", "de")
+        assert back.mixed_lang
+        stored = store.embedding(article.id)
+        assert np.allclose(stored.doc, emb.doc)
+        assert stored.sentence_vectors.shape == (1, 4)
+        # FTS5 with diacritics folded: "elysee" finds "Élysée"; "bruss*" a prefix
+        assert [a.id for a, _ in store.search("elysee")] == [article.id]
+        assert [a.id for a, _ in store.search("brüss*")] == [article.id]
+        # invalid FTS syntax falls back to a phrase search instead of raising
+        assert store.search('"unbalanced') == []
+        with pytest.raises(NotFound):
+            store.article("nope")
+
+
+def test_failed_transaction_keeps_nothing(tmp_path: Path) -> None:
+    raw = _raw("page two")
+    with Store(tmp_path / "w.db") as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_raw(raw)
+            raise RuntimeError("crash mid-ingest")
+        assert not store.has_raw(raw.sha256)
+
+
+def test_error_rows_are_kept_once(tmp_path: Path) -> None:
+    error = DocError(source="bad.bin", reason="binary content", stage="decode", sha256="ab")
+    with Store(tmp_path / "w.db") as store:
+        store.add_error(error)
+        store.add_error(error)
+        assert store.has_error(error)
+        assert store.errors() == [error]
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable storyline workspace"):
+        Store(path)
