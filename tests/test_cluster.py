@@ -34,7 +34,7 @@ def test_close_articles_join_and_far_ones_open_new_stories() -> None:
     assert len(index) == 3
     by_topic = {t: {d.story_id for d in decisions[t::3]} for t in range(3)}
     assert all(len(ids) == 1 for ids in by_topic.values())
-    assert all(d.new or d.score is not None and d.score >= JOIN_THRESHOLD for d in decisions)
+    assert all(d.new or (d.score is not None and d.score >= JOIN_THRESHOLD) for d in decisions)
 
 
 def test_story_ids_derive_from_the_founding_article() -> None:

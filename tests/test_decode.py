@@ -68,7 +68,7 @@ def test_http_equiv_latin1_decodes_as_windows_1252() -> None:
 def test_declared_content_type_beats_meta() -> None:
     data = html(RU, "<meta charset='utf-8'>").encode("koi8-r")
     result = decode(data, declared="text/html; charset=KOI8-R")
-    assert RU in result.text and result.encoding == "koi8_r" and result.method == "declared"
+    assert RU in result.text and result.encoding == "koi8-r" and result.method == "declared"
 
 
 def test_bare_charset_and_unknown_labels() -> None:
@@ -130,12 +130,13 @@ def test_binary_is_refused(data: bytes, what: str) -> None:
 
 
 def test_a_few_stray_control_bytes_are_still_text() -> None:
-    assert binary_reason(("Hello \x00 world. " + FR) .encode()) is None
+    assert binary_reason(("Hello \x00 world. " + FR).encode()) is None
 
 
 def test_invalid_utf8_that_no_encoding_explains() -> None:
     """High bytes at random: Latin-1 would 'decode' them, but to noise; the detector rejects."""
-    data = bytes(random.Random(7).randrange(0x80, 0x100) for _ in range(4000))
+    rng = random.Random(7)
+    data = bytes(rng.randrange(0x80, 0x100) for _ in range(4000))
     with pytest.raises(DocumentError, match="no other encoding fits") as caught:
         decode(data)
     assert caught.value.reason.startswith("invalid UTF-8 at byte ")

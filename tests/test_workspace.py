@@ -82,11 +82,15 @@ def _write_bad_batch(folder: Path) -> int:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     for i in range(3):
-        html = f"<html><body><article><h1>Harbour {i}</h1><p>{GOOD_TEXT}</p></article></body></html>"
+        html = (
+            f"<html><body><article><h1>Harbour {i}</h1><p>{GOOD_TEXT}</p></article></body></html>"
+        )
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            f"https://example.org/harbour/{i}", "response",
-            payload=io.BytesIO(html.encode()), http_headers=headers,
+            f"https://example.org/harbour/{i}",
+            "response",
+            payload=io.BytesIO(html.encode()),
+            http_headers=headers,
         )
         writer.write_record(record)
     data = buffer.getvalue()
@@ -115,8 +119,15 @@ def test_bad_input_becomes_error_rows_and_the_rest_goes_on(tmp_path: Path) -> No
     sources = sorted(Path(e.source.split(":")[0].split("#")[0]).name for e in errors)
     assert report.failed == len(errors) == expected_errors, errors
     assert sources == sorted(
-        ["empty.html", "image.png", "huge.txt", "latin.txt", "broken.html", "items.jsonl",
-         "crawl.warc.gz"]
+        [
+            "empty.html",
+            "image.png",
+            "huge.txt",
+            "latin.txt",
+            "broken.html",
+            "items.jsonl",
+            "crawl.warc.gz",
+        ]
     )
     assert all(e.reason for e in errors)
     stored = {a.id for a in ws.articles()}
@@ -156,9 +167,7 @@ def test_meantime_stories_and_languages(tmp_path: Path, shared_data: Path) -> No
 
 
 def test_gzip_html_and_stdin(tmp_path: Path) -> None:
-    page = (
-        f"<html><body><article><h1>Pier repairs</h1><p>{GOOD_TEXT}</p></article></body></html>"
-    )
+    page = f"<html><body><article><h1>Pier repairs</h1><p>{GOOD_TEXT}</p></article></body></html>"
     (tmp_path / "page.html.gz").write_bytes(gzip.compress(page.encode()))
     ws = storyline.open(tmp_path / "w.db")
     report = ws.ingest([tmp_path / "page.html.gz"])

@@ -8,7 +8,9 @@ story. Story ids derive from the founding article's bytes, so they are stable ac
 never change when new input arrives.
 
 Articles are fed in publication order (the store hands out unassigned articles oldest first),
-so the outcome of a batch does not depend on the order of files on disk.
+so the outcome of a batch does not depend on the order of files on disk. An article without a
+publication date is compared with every open story, and a story with no dated article yet is
+open to every article: the ingest time says nothing about when a story happened.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ ANN_CANDIDATES = 50
 SECONDS_PER_DAY = 86_400.0
 
 
-def timestamp(when: datetime) -> float:
-    """Seconds since the epoch; naive datetimes are taken as UTC."""
+def timestamp(when: datetime | None) -> float:
+    """Seconds since the epoch (naive datetimes are taken as UTC); NaN when unknown."""
+    if when is None:
+        return float("nan")
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.timestamp()
@@ -81,7 +85,7 @@ class StoryIndex:
         """Add an existing story (from the store) to the index."""
         self._append(story_id, centroid_sum, size, first, last)
 
-    def assign(self, article_key: str, vector: Vector, when: datetime) -> Decision:
+    def assign(self, article_key: str, vector: Vector, when: datetime | None) -> Decision:
         """Put one article in its story: the best open one above threshold, else a new one."""
         t = timestamp(when)
         best, score = self._best(vector, t)
@@ -90,8 +94,8 @@ class StoryIndex:
             self._sums[i] += vector
             self._unit[i] = _unit(self._sums[i])
             self._sizes[i] += 1
-            self._first[i] = min(self._first[i], t)
-            self._last[i] = max(self._last[i], t)
+            self._first[i] = np.fmin(self._first[i], t)
+            self._last[i] = np.fmax(self._last[i], t)
             self._ann_update(i)
             return Decision(best, score, new=False)
         story_id = "s" + article_key[:11]
@@ -126,10 +130,12 @@ class StoryIndex:
             self._ann_update(i)
 
     def _in_window(self, idx: np.ndarray, t: float) -> np.ndarray:
+        if np.isnan(t):
+            return np.ones(len(idx), dtype=bool)
         window = self.window_days * SECONDS_PER_DAY
         first = np.asarray(self._first, dtype=np.float64)[idx]
         last = np.asarray(self._last, dtype=np.float64)[idx]
-        return (t >= first - window) & (t <= last + window)
+        return np.isnan(first) | ((t >= first - window) & (t <= last + window))
 
     def _best(self, vector: Vector, t: float) -> tuple[str | None, float]:
         n = len(self.ids)

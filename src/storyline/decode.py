@@ -77,11 +77,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 # WHATWG encoding labels that mean a superset of what they say: browsers decode "latin-1"
 # pages as windows-1252 (so 0x80-0x9F are curly quotes, not C1 controls), and so on.
-_WHATWG_SUPERSETS = {
-    "latin_1": "cp1252",
-    "iso8859_1": "cp1252",
+_WHATWG_SUPERSETS = {  # keyed by Python's codec name
+    "iso8859-1": "cp1252",
     "ascii": "cp1252",
-    "iso8859_9": "cp1254",
+    "iso8859-9": "cp1254",
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "shift_jis": "cp932",

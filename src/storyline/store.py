@@ -274,17 +274,15 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def unassigned(self) -> Iterator[tuple[Article, Vector, datetime]]:
-        """Articles not yet in a story, oldest publication first, with their document vector."""
+    def unassigned(self) -> Iterator[tuple[Article, Vector]]:
+        """Articles not yet in a story, oldest publication first (undated ones last)."""
         rows = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS}, a.ingested_at, e.doc FROM articles a "
+            f"SELECT {ARTICLE_COLUMNS}, e.doc FROM articles a "
             "JOIN embeddings e ON e.article_id = a.id WHERE a.story_id IS NULL "
-            "ORDER BY coalesce(a.published, a.ingested_at), a.rowid"
+            "ORDER BY a.published IS NULL, a.published, a.rowid"
         )
         for row in rows:
-            article = _article(row)
-            when = article.published or datetime.fromisoformat(row["ingested_at"])
-            yield article, from_blob(row["doc"]), when
+            yield _article(row), from_blob(row["doc"])
 
     def open_stories(self) -> Iterator[tuple[Story, Vector]]:
         for row in self.conn.execute(

@@ -12,6 +12,7 @@ article that has no story yet — also those left by an interrupted run.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from storyline.cluster import CLUSTERER, StoryIndex
+from storyline.cluster import CLUSTERER, StoryIndex, timestamp
 from storyline.errors import DocumentError
 from storyline.read import read
 from storyline.records import Article, DocError, RawDoc, Story
@@ -53,7 +54,9 @@ class IngestReport:
             "duplicates": self.duplicates,
             "failed": self.failed,
             "new_stories": self.new_stories,
-            "errors": [{"source": e.source, "stage": e.stage, "reason": e.reason} for e in self.errors],
+            "errors": [
+                {"source": e.source, "stage": e.stage, "reason": e.reason} for e in self.errors
+            ],
         }
 
 
@@ -152,12 +155,12 @@ class Workspace:
             return 0
         index = StoryIndex(dim=pending[0][1].shape[0])
         for story, centroid in self.store.open_stories():
-            index.load(story.id, centroid, story.size, _ts(story.first_date), _ts(story.last_date))
+            index.load(story.id, centroid, story.size, timestamp(story.first_date), timestamp(story.last_date))
         model = self.store.embedding(pending[0][0].id).model
         titles: dict[str, str] = {}
         with self.store.transaction():
-            for article, vector, when in pending:
-                decision = index.assign(article.raw_sha256, vector, when)
+            for article, vector in pending:
+                decision = index.assign(article.raw_sha256, vector, article.published)
                 if decision.new:
                     titles[decision.story_id] = article.title
                 self._save_story(index, decision.story_id, titles, model)
@@ -174,8 +177,8 @@ class Workspace:
             size=size,
             languages=(),
             sites=(),
-            first_date=datetime.fromtimestamp(first, UTC),
-            last_date=datetime.fromtimestamp(last, UTC),
+            first_date=None if math.isnan(first) else datetime.fromtimestamp(first, UTC),
+            last_date=None if math.isnan(last) else datetime.fromtimestamp(last, UTC),
         )
         self.store.save_story(story, index.centroid_sum(story_id), model, CLUSTERER)
 
@@ -203,12 +206,6 @@ class Workspace:
         return self.store.errors()
 
 
-def _ts(value: datetime | None) -> float:
-    from storyline.cluster import timestamp
-
-    return timestamp(value) if value else 0.0
-
-
-def open(path: str | os.PathLike[str] = "storyline.db", encoder: str = "use") -> Workspace:  # noqa: A001
+def open(path: str | os.PathLike[str] = "storyline.db", encoder: str = "use") -> Workspace:
     """Open (or create) the workspace file at ``path``."""
     return Workspace(path, encoder=encoder)

@@ -18,9 +18,9 @@ from storyline.read import read, sniff
 from storyline.records import DocError, RawDoc
 
 PAGE = (
-    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Putin and Macron</title></head>"
-    "<body><p>Vladimir Putin and Emmanuel Macron spoke by phone on 28 January.</p></body></html>"
-).encode()
+    b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Putin and Macron</title></head>"
+    b"<body><p>Vladimir Putin and Emmanuel Macron spoke by phone on 28 January.</p></body></html>"
+)
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example News</title><link>https://news.example</link>
@@ -68,7 +68,11 @@ def write_warc(path: Path, *, gz: bool = True) -> bytes:
     writer.write_record(request)
     response("https://a.example/missing", b"<html><body>Not found</body></html>", "404 Not Found")
     response("https://a.example/logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", ctype="image/png")
-    response("https://a.example/2", PAGE.replace(b"28 January", b"7 February"), ctype="text/html; charset=utf-8")
+    response(
+        "https://a.example/2",
+        PAGE.replace(b"28 January", b"7 February"),
+        ctype="text/html; charset=utf-8",
+    )
     path.write_bytes(buffer.getvalue())
     return buffer.getvalue()
 

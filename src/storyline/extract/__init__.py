@@ -55,7 +55,7 @@ def extract(raw: RawDoc) -> Article:
         site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
         author=found.author,
         dateline=found.dateline,
-        lang=raw.fields.get("lang") or None,
+        lang=_primary_subtag(raw.fields.get("lang")),
         extractor=found.extractor,
     )
 
@@ -101,6 +101,13 @@ def parse_when(value: str | None) -> datetime | None:
     return parsed if isinstance(parsed, datetime) else None
 
 
+def _primary_subtag(lang: str | None) -> str | None:
+    """``fr-BE`` / ``en_US`` -> ``fr`` / ``en``: storyline keys languages by ISO 639-1."""
+    if not lang or not lang.strip():
+        return None
+    return lang.strip().replace("_", "-").split("-")[0].lower()
+
+
 def _first_words(paragraph: str, limit: int = 12) -> str:
     words = paragraph.split()
     return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
@@ -113,5 +120,3 @@ def _site_of(url: str | None) -> str | None:
 
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
-
-

@@ -24,7 +24,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from storyline.read.files import GZIP_MAGIC, MAX_DOCUMENT_BYTES, document, looks_like_html, too_large
+from storyline.read.files import (
+    GZIP_MAGIC,
+    MAX_DOCUMENT_BYTES,
+    document,
+    looks_like_html,
+    too_large,
+)
 from storyline.records import DocError, RawDoc
 
 _KEPT_TYPES = ("response", "resource", "conversion")
