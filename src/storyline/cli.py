@@ -30,7 +30,7 @@ class _Failure(click.ClickException):
 
     def __init__(self, error: StorylineError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
 
 
 class _Group(click.Group):

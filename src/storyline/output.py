@@ -81,7 +81,7 @@ def stories(items: list[Story], fmt: str) -> None:
         _emit((s.to_dict() for s in items), fmt)
         return
     table = Table(title=f"{len(items)} stories", title_justify="left")
-    for name, kw in [
+    columns: list[tuple[str, dict[str, Any]]] = [
         ("id", {"style": "cyan", "min_width": 12}),
         ("size", {"justify": "right", "min_width": 4}),
         ("languages", {"min_width": 9, "max_width": 14}),
@@ -89,7 +89,8 @@ def stories(items: list[Story], fmt: str) -> None:
         ("first", {"min_width": 10}),
         ("last", {"min_width": 10}),
         ("title", {"ratio": 1, "min_width": 30}),
-    ]:
+    ]
+    for name, kw in columns:
         table.add_column(name, no_wrap=True, overflow="ellipsis", **kw)
     for s in items:
         table.add_row(

@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -155,7 +155,13 @@ class Workspace:
             return 0
         index = StoryIndex(dim=pending[0][1].shape[0])
         for story, centroid in self.store.open_stories():
-            index.load(story.id, centroid, story.size, timestamp(story.first_date), timestamp(story.last_date))
+            index.load(
+                story.id,
+                centroid,
+                story.size,
+                timestamp(story.first_date),
+                timestamp(story.last_date),
+            )
         model = self.store.embedding(pending[0][0].id).model
         titles: dict[str, str] = {}
         with self.store.transaction():
@@ -167,9 +173,9 @@ class Workspace:
                 self.store.assign(article.id, decision.story_id, decision.score)
         return len(titles)
 
-    def _save_story(self, index: StoryIndex, story_id: str, titles: dict[str, str], model: str):
-        from datetime import UTC
-
+    def _save_story(
+        self, index: StoryIndex, story_id: str, titles: dict[str, str], model: str
+    ) -> None:
         size, first, last = index.span(story_id)
         story = Story(
             id=story_id,

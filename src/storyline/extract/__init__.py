@@ -37,9 +37,10 @@ def extract(raw: RawDoc) -> Article:
     else:
         text = decode(raw.data, raw.content_type).text
         if raw.fmt == "html":
-            found = extract_html(text, raw.url)
-            if found is None:
+            from_html = extract_html(text, raw.url)
+            if from_html is None:
                 raise DocumentError("extract", "no main text found in the HTML page")
+            found = from_html
         else:
             found = clean_dump(text)
     if not found.paragraphs:

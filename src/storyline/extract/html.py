@@ -20,7 +20,8 @@ from storyline.records import Extraction
 
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}"
 
-# Measured with bench/extraction.py: see the module docstring and BENCHMARKS.md.
+# Token F1 on the first 300 wcxb-dev pages: defaults 0.932, favor_recall 0.933 (same within
+# noise), favor_precision 0.923 (recall drops 0.94 -> 0.92). Defaults kept.
 FAVOR_PRECISION = False
 FAVOR_RECALL = False
 # Reader comments are not the article.

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline.embed import USEEncoder, embed, load_encoder, sentences_of, split_sentences
+from storyline.errors import MissingDependency
+from storyline.records import Article
+
+
+@pytest.fixture(scope="module")
+def encoder() -> USEEncoder:
+    loaded = load_encoder("use")
+    assert isinstance(loaded, USEEncoder)
+    return loaded
+
+
+def _article(title: str, *paragraphs: str, lang: str = "en") -> Article:
+    return Article(
+        id="a", raw_sha256="0" * 64, source="t", title=title, paragraphs=paragraphs, lang=lang
+    )
+
+
+def test_translations_are_closer_than_unrelated_text(encoder: USEEncoder) -> None:
+    vectors = encoder.encode(
+        [
+            "The central bank raised its key interest rate to half a percent.",
+            "Der Zentralbank hob ihren Leitzins auf ein halbes Prozent an.",
+            "Центральный банк повысил ключевую ставку до половины процента.",
+            "The football club won the match in the last minute.",
+        ]
+    )
+    assert vectors.shape == (4, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    sims = vectors @ vectors[0]
+    assert sims[1] > 0.7 and sims[2] > 0.7
+    assert sims[3] < 0.4
+
+
+def test_embed_gives_unit_doc_vector_and_sentence_vectors(encoder: USEEncoder) -> None:
+    article = _article(
+        "Rate rise in London",
+        "The Bank of England raised rates on Thursday. It was the second rise in a row.",
+        "Markets had expected the move. Sterling rose slightly after the announcement.",
+    )
+    emb = embed(article, encoder)
+    assert emb.model.startswith("usem3-")
+    assert emb.doc.shape == (512,)
+    assert abs(float(np.linalg.norm(emb.doc)) - 1.0) < 1e-5
+    assert len(emb.sentences) == 4 == emb.sentence_vectors.shape[0]
+    assert emb.sentences == tuple(sentences_of(article))
+
+
+def test_sentence_split_keeps_abbreviations() -> None:
+    parts = split_sentences("Mr. Smith met Dr. Jones at 5 p.m. on Jan. 5. They talked.", "en")
+    assert parts == ["Mr. Smith met Dr. Jones at 5 p.m. on Jan. 5.", "They talked."]
+
+
+def test_sentence_transformers_is_optional(tmp_path: object) -> None:
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        with pytest.raises(MissingDependency, match=r"storyline\[st\]"):
+            load_encoder(str(tmp_path))
+    else:
+        pytest.skip("sentence-transformers is installed")
