@@ -6,8 +6,10 @@ workspace is small, a ``usearch`` HNSW index beyond ``ANN_MIN_STORIES`` — and 
 the story whose members it is most similar to *on average* (the average-linkage criterion,
 computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``JOIN_THRESHOLD``;
 otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
-large, diverse story from swallowing everything near its middle. Story ids derive from the founding article's bytes, so they are stable across runs and
-never change when new input arrives.
+large, diverse story from swallowing everything near its middle.
+
+Story ids derive from the founding article's bytes, so they are stable across runs and never
+change when new input arrives.
 
 Articles are fed in publication order (the store hands out unassigned articles oldest first),
 so the outcome of a batch does not depend on the order of files on disk. An article without a
@@ -153,14 +155,11 @@ class StoryIndex:
         n = len(self.ids)
         if n == 0:
             return None, -1.0
-        if self._ann is None:
-            idx = np.arange(n, dtype=np.int64)
-        else:
-            idx = self._ann_search(vector)
+        idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
         idx = idx[self._in_window(idx, t)]
         if not len(idx):
             return None, -1.0
-        sims: Vector = (self._sums[idx] @ vector) / self._sizes[idx]
+        sims = (self._sums[idx] @ vector) / self._sizes[idx]
         j = int(np.argmax(sims))
         return self.ids[int(idx[j])], float(sims[j])
 

@@ -123,7 +123,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+")
 
 def split_sentences(text: str, lang: str | None) -> list[str]:
     """Sentences of one paragraph, via ``sentencex`` (rule-based, ~300 languages)."""
-    from sentencex import segment  # type: ignore[import-untyped]
+    from sentencex import segment
 
     try:
         parts = [s.strip() for s in segment(lang or "en", text)]

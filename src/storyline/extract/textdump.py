@@ -164,7 +164,7 @@ def _dominant_script(lines: Sequence[str]) -> str | None:
 
 @cache
 def _stoplists() -> dict[str, frozenset[str]]:
-    import justext  # type: ignore[import-untyped]  # jusText's stop lists: 100 languages, loaded once (about 0.1 s)
+    import justext  # jusText's stop lists: 100 languages, loaded once (about 0.1 s)
 
     return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
 
