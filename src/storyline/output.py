@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,6 +22,7 @@ from storyline.records import Article, DocError, RawDoc, Story
 from storyline.workspace import IngestReport
 
 console = Console()
+WIDE_TABLE = 120  # terminal columns from which the story table shows every column
 err_console = Console(stderr=True)
 
 
@@ -29,6 +32,10 @@ def _emit(rows: Iterable[dict[str, Any]], fmt: str) -> None:
     else:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _day(value: Any) -> str:
@@ -80,28 +87,34 @@ def stories(items: list[Story], fmt: str) -> None:
     if fmt != "table":
         _emit((s.to_dict() for s in items), fmt)
         return
-    table = Table(title=f"{len(items)} stories", title_justify="left")
-    columns: list[tuple[str, dict[str, Any]]] = [
-        ("id", {"style": "cyan", "min_width": 12}),
-        ("size", {"justify": "right", "min_width": 4}),
-        ("languages", {"min_width": 9, "max_width": 14}),
-        ("sources", {"max_width": 24}),
-        ("first", {"min_width": 10}),
-        ("last", {"min_width": 10}),
-        ("title", {"ratio": 1, "min_width": 30}),
-    ]
-    for name, kw in columns:
-        table.add_column(name, no_wrap=True, overflow="ellipsis", **kw)
-    for s in items:
-        table.add_row(
-            s.id,
-            str(s.size),
-            ",".join(s.languages),
-            ", ".join(s.sites),
-            _day(s.first_date),
-            _day(s.last_date),
-            s.title,
+    # Narrow terminals drop the sources and last-date columns (JSON output always has them).
+    wide = console.width >= WIDE_TABLE
+    table = Table(title=f"{len(items)} stories", title_justify="left", box=box.SIMPLE_HEAD)
+    widths = {"id": 12, "size": 4, "languages": 11, "sources": 28, "first": 10, "last": 10}
+    hidden = set() if wide else {"sources", "last"}
+    shown = [name for name in widths if name not in hidden]
+    # Cells are cut to fit before rich sees them: rich's own shrinking can squeeze a narrow
+    # column to nothing when a long title does not fit.
+    title_width = max(20, console.width - sum(widths[n] for n in shown) - 3 * len(shown) - 6)
+    for name in shown:
+        table.add_column(
+            name,
+            justify="right" if name == "size" else "left",
+            style=("cyan" if name == "id" else None),
+            no_wrap=True,
+            width=widths[name],
         )
+    table.add_column("title", no_wrap=True, width=title_width)
+    for s in items:
+        row = {
+            "id": s.id,
+            "size": str(s.size),
+            "languages": _cut(",".join(s.languages), widths["languages"]),
+            "sources": _cut(", ".join(s.sites), widths["sources"]),
+            "first": _day(s.first_date),
+            "last": _day(s.last_date),
+        }
+        table.add_row(*(row[n] for n in shown), escape(_cut(s.title, title_width)))
     console.print(table)
 
 
@@ -110,16 +123,17 @@ def story(item: Story, articles: list[Article], fmt: str) -> None:
         row = item.to_dict() | {"articles": [a.to_dict() for a in articles]}
         _emit([row], fmt)
         return
-    console.print(f"[bold]{item.title}[/]  [cyan]{item.id}[/]")
+    console.print(f"[bold]{escape(item.title)}[/]  [cyan]{item.id}[/]")
     console.print(
         f"{item.size} articles · {', '.join(item.languages)} · "
         f"{_day(item.first_date)} – {_day(item.last_date)}\n"
     )
     for a in articles:
-        console.print(f"[bold cyan]{a.id}[/] [{a.lang}] {a.site or a.source} · {_day(a.published)}")
-        console.print(f"  [bold]{a.title}[/]")
+        where = escape(f"[{a.lang or '?'}] {a.site or a.source}")
+        console.print(f"[bold cyan]{a.id}[/] {where} · {_day(a.published)}")
+        console.print(f"  [bold]{escape(a.title)}[/]")
         lead = a.paragraphs[0] if a.paragraphs else ""
-        console.print(f"  {lead[:300]}{'…' if len(lead) > 300 else ''}\n")
+        console.print(f"  {escape(lead[:300])}{'…' if len(lead) > 300 else ''}\n")
 
 
 def search(hits: list[tuple[Article, str]], fmt: str) -> None:
