@@ -111,6 +111,10 @@ class Detector(Protocol):
 
     def detect(self, text: str) -> str | None: ...
 
+    def detect_many(self, texts: Sequence[str]) -> list[str | None]:
+        """``detect`` over many texts (an implementation may run them in parallel)."""
+        ...
+
 
 def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
@@ -156,6 +160,18 @@ class LinguaDetector:
         found = model.detect_language_of(text[:MAX_DETECT_CHARS])
         return None if found is None else str(found.iso_code_639_1.name).lower()
 
+    def detect_many(self, texts: Sequence[str]) -> list[str | None]:
+        """All of ``texts`` in one call: lingua spreads them over the cores (Rust threads)."""
+        wanted = [i for i, t in enumerate(texts) if _letters(t) >= MIN_DETECT_LETTERS]
+        out: list[str | None] = [None] * len(texts)
+        if not wanted:
+            return out
+        model = _lingua_model(self.languages, self.low_accuracy, self.min_relative_distance)
+        found = model.detect_languages_in_parallel_of([texts[i][:MAX_DETECT_CHARS] for i in wanted])
+        for i, language in zip(wanted, found, strict=True):
+            out[i] = None if language is None else str(language.iso_code_639_1.name).lower()
+        return out
+
     def __repr__(self) -> str:
         return f"LinguaDetector({self.name!r})"
 
@@ -187,6 +203,9 @@ class LangidDetector:
         self.languages = tuple(languages)
         self.min_confidence = min_confidence
         self.name = f"py3langid-{_package_version('py3langid')}/{len(self.languages)}langs"
+
+    def detect_many(self, texts: Sequence[str]) -> list[str | None]:
+        return [self.detect(t) for t in texts]
 
     def detect(self, text: str) -> str | None:
         if _letters(text) < MIN_DETECT_LETTERS:
@@ -234,16 +253,16 @@ def detect_language(article: Article, detector: Detector | None = None) -> Artic
     """
     detector = detector or default_detector()
 
-    def paragraph_lang(text: str) -> str | None:
-        return detector.detect(text) if _letters(text) >= MIN_PARAGRAPH_LETTERS else None
-
-    paragraph_langs = tuple(paragraph_lang(p) for p in article.paragraphs)
-    votes: Counter[str] = Counter()
-    for text, found in zip(
-        (article.title, *article.paragraphs),
-        (paragraph_lang(article.title), *paragraph_langs),
-        strict=True,
+    texts = (article.title, *article.paragraphs)
+    long_enough = [i for i, t in enumerate(texts) if _letters(t) >= MIN_PARAGRAPH_LETTERS]
+    found_langs: list[str | None] = [None] * len(texts)
+    for i, found in zip(
+        long_enough, detector.detect_many([texts[i] for i in long_enough]), strict=True
     ):
+        found_langs[i] = found
+    paragraph_langs = tuple(found_langs[1:])
+    votes: Counter[str] = Counter()
+    for text, found in zip(texts, found_langs, strict=True):
         if found is not None:
             votes[found] += _letters(text)
     if votes:
