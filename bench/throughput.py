@@ -25,7 +25,9 @@ def peak_mb():
     return float("nan")
 """
 
-_INGEST = _PEAK + """
+_INGEST = (
+    _PEAK
+    + """
 import json, sys, time
 import storyline
 from storyline.pipeline import Pipeline
@@ -40,8 +42,11 @@ t2 = time.perf_counter()
 print(json.dumps({"load": t1 - t0, "seconds": t2 - t1, "new": report.new,
                   "failed": report.failed, "rss_mb": peak_mb()}))
 """
+)
 
-_TRAFILATURA = _PEAK + """
+_TRAFILATURA = (
+    _PEAK
+    + """
 import json, sys, time, pathlib
 import trafilatura
 pages = sorted(pathlib.Path(sys.argv[1]).glob("*.html"))
@@ -51,6 +56,7 @@ t1 = time.perf_counter()
 print(json.dumps({"load": 0.0, "seconds": t1 - t0, "new": ok, "failed": len(pages) - ok,
                   "rss_mb": peak_mb()}))
 """
+)
 
 
 def _pages(data: Path, out: Path) -> int:
