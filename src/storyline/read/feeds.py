@@ -21,6 +21,7 @@ from typing import Any
 
 import feedparser
 
+from storyline.read.jsonl import record_doc
 from storyline.records import DocError, RawDoc
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -80,15 +81,7 @@ def item(
     if not any(fields.get(key) for key in ("title", "html", "text")):
         reason = f"item {number}: no title, content or summary to read"
         return DocError(source, reason, "read", sha256=digest)
-    return RawDoc(
-        data=data,
-        source=source,
-        sha256=digest,
-        fmt="record",
-        url=fields.get("url"),
-        content_type="application/json",
-        fields=fields,
-    )
+    return record_doc(data, source, digest, fields)
 
 
 def _body(entry: Mapping[str, Any]) -> tuple[str | None, str]:

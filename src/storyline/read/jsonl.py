@@ -69,6 +69,11 @@ def parse_line(data: bytes, source: str, number: int) -> RawDoc | DocError:
         keys = ", ".join(sorted(str(key) for key in value)[:10]) or "none"
         reason = f"line {number}: no 'text', 'html' or 'title' to read (keys: {keys})"
         return DocError(source, reason, "read", sha256=digest)
+    return record_doc(data, source, digest, fields)
+
+
+def record_doc(data: bytes, source: str, digest: str, fields: dict[str, str]) -> RawDoc:
+    """A structured record (JSONL line, feed item): its canonical bytes and its fields."""
     return RawDoc(
         data=data,
         source=source,
