@@ -30,7 +30,6 @@ _INGEST = (
     + """
 import json, sys, time
 import storyline
-from storyline.pipeline import Pipeline
 ws = storyline.open(sys.argv[1])
 t0 = time.perf_counter()
 pipeline = ws.pipeline  # load the models now, so the rate below excludes loading
