@@ -53,7 +53,7 @@ def test_ingest_exit_code_and_errors_listing(tmp_path: Path) -> None:
     db = str(tmp_path / "e.db")
     runner = CliRunner()
     result = runner.invoke(cli, ["--db", db, "ingest", "-q", str(tmp_path / "empty.txt")])
-    assert result.exit_code == 2
+    assert result.exit_code == 11  # every document failed
     result = runner.invoke(cli, ["--db", db, "errors", "--format", "json"])
     errors = json.loads(result.output)
     assert len(errors) == 1 and errors[0]["source"].endswith("empty.txt")
@@ -64,3 +64,12 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "storyline", "--help"], capture_output=True, text=True, check=True
     )
     assert "ingest" in done.stdout and "stories" in done.stdout
+
+
+def test_read_only_commands_never_create_a_workspace(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    for command in (["stories"], ["errors"], ["search", "x"], ["show", "s1"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), *command])
+        assert result.exit_code == 6, (command, result.output)
+        assert "no workspace at" in result.output and str(db) in result.output
+    assert not db.exists()

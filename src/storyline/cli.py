@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import click
 
 from storyline import output
-from storyline.errors import StorylineError
+from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED, StorylineError
 from storyline.workspace import Workspace
 
 FORMATS = click.Choice(["table", "json", "jsonl"])
@@ -21,8 +21,9 @@ class Context:
     def __init__(self, db: str) -> None:
         self.db = db
 
-    def workspace(self) -> Workspace:
-        return Workspace(self.db)
+    def workspace(self, create: bool = False) -> Workspace:
+        """The workspace; only commands that write (``ingest``) may create it."""
+        return Workspace(self.db, create=create)
 
 
 class _Failure(click.ClickException):
@@ -63,11 +64,12 @@ def cli(ctx: click.Context, db: str) -> None:
 @click.pass_obj
 def ingest(obj: Context, paths: Sequence[str], quiet: bool, fmt: str) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
-    with obj.workspace() as ws, output.progress(disable=quiet or fmt != "table") as advance:
+    bar = output.progress(disable=quiet or fmt != "table")
+    with obj.workspace(create=True) as ws, bar as advance:
         report = ws.ingest(paths, stdin=sys.stdin.buffer, progress=advance)
     output.ingest_summary(report, fmt, db=obj.db)
     if report.failed:
-        sys.exit(1 if report.new or report.duplicates else 2)
+        sys.exit(EXIT_SOME_FAILED if report.new or report.duplicates else EXIT_ALL_FAILED)
 
 
 @cli.command()
@@ -120,7 +122,7 @@ def extract(paths: Sequence[str], fmt: str) -> None:
 
     failed = output.extracted(clean_documents(paths, stdin=sys.stdin.buffer), fmt)
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_SOME_FAILED)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

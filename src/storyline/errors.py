@@ -2,18 +2,36 @@
 
 ::
 
-    StorylineError (exit 1, HTTP 500)
+    StorylineError (exit 1, HTTP 500)          storyline itself failed (a bug: please report it)
     ├── InputError (exit 2, HTTP 400)          bad arguments or unreadable input paths
-    ├── NotFound (exit 3, HTTP 404)            no story / article with that id
-    ├── StoreError (exit 4, HTTP 500)          the SQLite workspace is unusable
+    ├── NotFound (exit 3, HTTP 404)            no story / article with that id (or prefix)
+    ├── StoreError (exit 4, HTTP 500)          the SQLite workspace is unusable (corrupt, not a
+    │                                          storyline workspace, read-only, disk full, ...)
+    │   └── WorkspaceMissing (exit 6, HTTP 404) a read-only command named a file that does not exist
     ├── MissingDependency (exit 5, HTTP 501)   an optional extra is not installed
-    └── DocumentError (exit 1, HTTP 422)       one document failed a stage; becomes an error row
+    └── DocumentError (HTTP 422)               one document failed a stage; becomes an error row
+
+Exit codes of the CLI (the README lists them too)::
+
+    0   success
+    1   storyline itself failed (unexpected error)
+    2   usage error, or an input path that does not exist
+    3   no such story / article
+    4   the workspace file is unusable
+    5   an optional dependency is missing
+    6   no workspace at that path (read-only commands never create one)
+    10  some documents failed (their error rows are stored; the rest was stored too)
+    11  every document failed
 
 A ``DocumentError`` never escapes a batch: the ingest loop turns it into a ``DocError`` row and
 goes on with the next document.
 """
 
 from __future__ import annotations
+
+# Exit codes that are not carried by an exception: the outcome of a batch.
+EXIT_SOME_FAILED = 10
+EXIT_ALL_FAILED = 11
 
 
 class StorylineError(Exception):
@@ -34,6 +52,20 @@ class NotFound(StorylineError):
 class StoreError(StorylineError):
     exit_code = 4
     http_status = 500
+
+
+class WorkspaceMissing(StoreError):
+    """A command that only reads was pointed at a workspace file that does not exist."""
+
+    exit_code = 6
+    http_status = 404
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"no workspace at {path!r}: check the path (or --db / STORYLINE_DB), "
+            f"or make one with: storyline --db {path} ingest PAGES..."
+        )
+        self.path = path
 
 
 class MissingDependency(StorylineError):

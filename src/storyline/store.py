@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.errors import NotFound, StoreError
+from storyline.errors import NotFound, StoreError, WorkspaceMissing
 from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story, Vector
 
 # Named migrations, applied in order, each in its own transaction; applied names are recorded
@@ -128,10 +128,16 @@ def from_blob(blob: bytes, dim: int | None = None) -> Vector:
 
 
 class Store:
-    """A storyline workspace file. Use as a context manager, or call ``close()``."""
+    """A storyline workspace file. Use as a context manager, or call ``close()``.
 
-    def __init__(self, path: str | Path) -> None:
+    ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
+    (read-only commands must never leave an empty workspace behind a typo).
+    """
+
+    def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise WorkspaceMissing(str(path))
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row

@@ -63,9 +63,11 @@ class IngestReport:
 class Workspace:
     """One SQLite file of articles and stories, with the pipeline that fills it."""
 
-    def __init__(self, path: str | os.PathLike[str], encoder: str = "use") -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], encoder: str = "use", create: bool = True
+    ) -> None:
         self.path = Path(path)
-        self.store = Store(self.path)
+        self.store = Store(self.path, create=create)
         self._encoder_spec = encoder
         self._pipeline: Pipeline | None = None
 
@@ -97,11 +99,14 @@ class Workspace:
 
     def ingest(
         self,
-        inputs: Iterable[str | os.PathLike[str]],
+        inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         stdin: BinaryIO | None = None,
         progress: Progress | None = None,
     ) -> IngestReport:
-        """Read, clean, embed and store every document in ``inputs``; then cluster them."""
+        """Read, clean, embed and store every document in ``inputs`` (one path or several);
+        then cluster them."""
+        if isinstance(inputs, str | os.PathLike):
+            inputs = [inputs]
         report = IngestReport()
         pending: list[RawDoc | DocError] = []
         for item in read(inputs, stdin=stdin):
@@ -212,6 +217,9 @@ class Workspace:
         return self.store.errors()
 
 
-def open(path: str | os.PathLike[str] = "storyline.db", encoder: str = "use") -> Workspace:
-    """Open (or create) the workspace file at ``path``."""
-    return Workspace(path, encoder=encoder)
+def open(
+    path: str | os.PathLike[str] = "storyline.db", encoder: str = "use", create: bool = True
+) -> Workspace:
+    """Open the workspace file at ``path``; ``create=False`` raises ``WorkspaceMissing`` rather
+    than make a new one."""
+    return Workspace(path, encoder=encoder, create=create)
