@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +56,8 @@ def test_article_round_trip_and_search(tmp_path: Path) -> None:
         assert store.has_raw(raw.sha256)
         back = store.article(article.id)
         assert back.paragraphs == article.paragraphs
-        assert back.published == article.published
+        assert article.published is not None  # stored naive: read back as UTC
+        assert back.published == article.published.replace(tzinfo=UTC)
         assert back.paragraph_langs == ("en", "de")
         assert back.mixed_lang
         stored = store.embedding(article.id)

@@ -33,7 +33,7 @@ def test_seeds_form_one_story_apart_from_everything_else(
     assert seeds[0].story_id is not None and seeds[0].story_id == seeds[1].story_id
     story = demo.story(seeds[0].story_id)
     assert story.size == 2
-    assert set(story.article_ids) == {a.id for a in seeds}
+    assert set(story.articles) == {a.id for a in seeds}
     for article in seeds:
         assert article.lang == "en"
         assert "Leave a Reply" not in article.text

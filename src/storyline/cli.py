@@ -1,25 +1,62 @@
-"""The ``storyline`` command: a thin adapter over the library (parse, call, format)."""
+"""The ``storyline`` command: a thin adapter over the library (parse, call, format).
+
+Global options (``--db``, ``-v``, ``-q``) go before the command; ``--db`` is also accepted
+after it (``storyline stories --db demo.db``). Logging is configured here and only here: the
+``storyline`` logger writes to stderr, at WARNING by default, INFO with ``-v``, DEBUG with
+``-vv`` and ERROR with ``-q``.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from storyline import output
 from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED, StorylineError
+from storyline.export import EXPORT_FORMATS, KINDS
 from storyline.workspace import Workspace
 
-FORMATS = click.Choice(["table", "json", "jsonl"])
-format_option = click.option(
-    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format."
-)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_DB = "storyline.db"
+
+
+def format_option(choices: Sequence[str] = output.LISTING_FORMATS) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default="table",
+        show_default=True,
+        help="Output format (table is tab-separated when stdout is not a terminal).",
+    )
+
+
+def _late_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).db = value  # type: ignore[union-attr]
+
+
+def db_option(command: F) -> F:
+    """``--db`` after the command name: overrides the one before it (and STORYLINE_DB)."""
+    return click.option(
+        "--db",
+        callback=_late_db,
+        expose_value=False,
+        is_eager=True,
+        help="Workspace file (also accepted before the command).",
+    )(command)
 
 
 class Context:
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, quiet: bool) -> None:
         self.db = db
+        self.quiet = quiet
 
     def workspace(self, create: bool = False) -> Workspace:
         """The workspace; only commands that write (``ingest``) may create it."""
@@ -33,6 +70,10 @@ class _Failure(click.ClickException):
         super().__init__(str(error))
         self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
 
+    def show(self, file: Any = None) -> None:
+        # click prints the message raw: make scraped text in it (ids, paths) visible instead.
+        click.echo(f"Error: {output.text.visible(self.format_message())}", err=True)
+
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
@@ -42,61 +83,145 @@ class _Group(click.Group):
             raise _Failure(exc) from exc
 
 
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO][min(verbose, 1)]
+    level = logging.DEBUG if verbose > 1 else level
+    logger = logging.getLogger("storyline")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("storyline: %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    default="storyline.db",
+    default=DEFAULT_DB,
     show_default=True,
     envvar="STORYLINE_DB",
-    help="Workspace file (SQLite).",
+    help="Workspace file (SQLite); env STORYLINE_DB.",
 )
+@click.option("-v", "--verbose", count=True, help="More log messages on stderr (-vv: debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
 @click.version_option(package_name="storyline")
 @click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
-    """Turn raw news pages into stories across outlets and languages."""
-    ctx.obj = Context(db)
+def cli(ctx: click.Context, db: str, verbose: int, quiet: bool) -> None:
+    """Turn raw news pages into stories across outlets and languages.
+
+    Exit codes: 0 ok, 1 internal error, 2 usage / missing input, 3 not found, 4 workspace
+    unusable, 5 missing optional dependency, 6 no workspace at --db, 10 some documents failed,
+    11 every document failed.
+    """
+    _configure_logging(verbose, quiet)
+    ctx.obj = Context(db, quiet)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@format_option
+@format_option(("table", "json", "jsonl"))
+@db_option
 @click.pass_obj
 def ingest(obj: Context, paths: Sequence[str], quiet: bool, fmt: str) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
-    bar = output.progress(disable=quiet or fmt != "table")
+    bar = output.progress(disable=quiet or obj.quiet or fmt != "table")
     with obj.workspace(create=True) as ws, bar as advance:
         report = ws.ingest(paths, stdin=sys.stdin.buffer, progress=advance)
-    output.ingest_summary(report, fmt, db=obj.db)
+    code = 0
     if report.failed:
-        sys.exit(EXIT_SOME_FAILED if report.new or report.duplicates else EXIT_ALL_FAILED)
+        code = EXIT_SOME_FAILED if report.new or report.duplicates else EXIT_ALL_FAILED
+    output.ingest_summary(report, fmt, db=obj.db, exit_code=code)
+    sys.exit(code)
+
+
+def _window(command: F) -> F:
+    """The filters ``stories`` and ``articles`` share."""
+    for option in (
+        click.option("--site", help="Only with articles from this site (case-insensitive)."),
+        click.option("--lang", help="Only with articles in this language (ISO 639-1)."),
+        click.option("--until", help="Up to this date (ISO 8601; a bare day is inclusive)."),
+        click.option("--since", help="From this date (ISO 8601, UTC unless an offset is given)."),
+    ):
+        command = option(command)
+    return command
 
 
 @cli.command()
 @click.option("--limit", type=int, default=None, help="Show at most this many stories.")
 @click.option("--min-size", type=int, default=1, show_default=True, help="Smallest story shown.")
-@format_option
+@_window
+@format_option()
+@db_option
 @click.pass_obj
-def stories(obj: Context, limit: int | None, min_size: int, fmt: str) -> None:
+def stories(
+    obj: Context,
+    limit: int | None,
+    min_size: int,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    site: str | None,
+) -> None:
     """List stories, largest first."""
+    window = {"since": since, "until": until, "lang": lang, "site": site}
     with obj.workspace() as ws:
-        output.stories(ws.stories(limit=limit, min_size=min_size), fmt)
+        output.stories(ws.stories(limit=limit, min_size=min_size, **window), fmt)
 
 
 @cli.command()
 @click.argument("story_id")
-@format_option
+@format_option(("table", "json", "jsonl"))
+@db_option
 @click.pass_obj
 def show(obj: Context, story_id: str, fmt: str) -> None:
-    """Show one story and its articles."""
+    """Show one story (id or unique prefix) and its articles."""
     with obj.workspace() as ws:
-        output.story(ws.story(story_id), ws.articles(story_id), fmt)
+        item = ws.story(story_id)
+        output.story(item, ws.articles(item.id), fmt)
+
+
+@cli.command()
+@click.option("--story", "story_id", help="Only this story's articles (id or prefix).")
+@click.option("--limit", type=int, default=None, help="Show at most this many articles.")
+@_window
+@format_option()
+@db_option
+@click.pass_obj
+def articles(
+    obj: Context,
+    story_id: str | None,
+    limit: int | None,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    site: str | None,
+) -> None:
+    """List articles in publication order."""
+    window = {"since": since, "until": until, "lang": lang, "site": site}
+    with obj.workspace() as ws:
+        output.articles(ws.articles(story_id, limit=limit, **window), fmt)
+
+
+@cli.command()
+@click.argument("article_id")
+@format_option(("table", "json", "jsonl"))
+@db_option
+@click.pass_obj
+def article(obj: Context, article_id: str, fmt: str) -> None:
+    """Show one article (id or unique prefix): metadata and clean text."""
+    with obj.workspace() as ws:
+        output.article(ws.article(article_id), fmt)
 
 
 @cli.command()
 @click.argument("query")
 @click.option("--limit", type=int, default=20, show_default=True)
-@format_option
+@format_option()
+@db_option
 @click.pass_obj
 def search(obj: Context, query: str, limit: int, fmt: str) -> None:
     """Full-text search over article titles and text (SQLite FTS5 syntax)."""
@@ -105,7 +230,8 @@ def search(obj: Context, query: str, limit: int, fmt: str) -> None:
 
 
 @cli.command()
-@format_option
+@format_option()
+@db_option
 @click.pass_obj
 def errors(obj: Context, fmt: str) -> None:
     """List the documents that could not be ingested, with the reason."""
@@ -114,15 +240,53 @@ def errors(obj: Context, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@format_option
-def extract(paths: Sequence[str], fmt: str) -> None:
-    """Print the cleaned article(s) of pages without storing anything."""
+@click.argument("paths", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per input into this directory instead of stdout.",
+)
+@format_option(output.EXTRACT_FORMATS)
+def extract(paths: Sequence[str], out_dir: Path | None, fmt: str) -> None:
+    """Print the cleaned article(s) of pages without storing anything (stdin without PATHS)."""
     from storyline.pipeline import clean_documents
 
-    failed = output.extracted(clean_documents(paths, stdin=sys.stdin.buffer), fmt)
+    results = clean_documents(paths or ["-"], stdin=sys.stdin.buffer)
+    if out_dir is None:
+        done, failed = output.extracted(results, fmt)
+    else:
+        done, failed = output.extracted_to(results, fmt, out_dir)
     if failed:
-        sys.exit(EXIT_SOME_FAILED)
+        sys.exit(EXIT_SOME_FAILED if done else EXIT_ALL_FAILED)
+
+
+@cli.command()
+@click.option(
+    "--to",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write into (made if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="parquet",
+    show_default=True,
+)
+@click.option(
+    "--kind", "kinds", multiple=True, help=f"Only these record kinds ({', '.join(KINDS)})."
+)
+@db_option
+@click.pass_obj
+def export(obj: Context, directory: Path, fmt: str, kinds: Sequence[str]) -> None:
+    """Write articles, stories and errors as files (with schema.json) for other tools."""
+    with obj.workspace() as ws:
+        for path in ws.export(directory, fmt, kinds or None):
+            click.echo(output.text.visible(str(path)))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,6 +5,7 @@
     StorylineError (exit 1, HTTP 500)          storyline itself failed (a bug: please report it)
     ├── InputError (exit 2, HTTP 400)          bad arguments or unreadable input paths
     ├── NotFound (exit 3, HTTP 404)            no story / article with that id (or prefix)
+    │   └── AmbiguousId (exit 3, HTTP 404)     an id prefix names several; lists candidates
     ├── StoreError (exit 4, HTTP 500)          the SQLite workspace is unusable (corrupt, not a
     │                                          storyline workspace, read-only, disk full, ...)
     │   └── WorkspaceMissing (exit 6, HTTP 404) a read-only command named a file that does not exist
@@ -33,6 +34,9 @@ from __future__ import annotations
 EXIT_SOME_FAILED = 10
 EXIT_ALL_FAILED = 11
 
+# Candidates an ambiguous id prefix lists in its message (the rest are counted).
+AMBIGUOUS_SHOWN = 10
+
 
 class StorylineError(Exception):
     exit_code = 1
@@ -47,6 +51,19 @@ class InputError(StorylineError):
 class NotFound(StorylineError):
     exit_code = 3
     http_status = 404
+
+
+class AmbiguousId(NotFound):
+    """An id prefix matches more than one story or article (like git's short hashes)."""
+
+    def __init__(self, kind: str, prefix: str, candidates: list[str]) -> None:
+        shown = ", ".join(candidates[:AMBIGUOUS_SHOWN])
+        more = " and more" if len(candidates) > AMBIGUOUS_SHOWN else ""
+        super().__init__(
+            f"{kind} id prefix {prefix!r} is ambiguous: it matches {shown}{more}; "
+            "type more of the id"
+        )
+        self.candidates = candidates
 
 
 class StoreError(StorylineError):

@@ -15,6 +15,8 @@ mutating the one it was given.
 from __future__ import annotations
 
 import dataclasses
+import html
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +26,11 @@ import numpy as np
 import numpy.typing as npt
 
 Vector = npt.NDArray[np.float32]
+
+# Characters of a title in a record's repr, and of the first paragraph in its notebook card:
+# enough to recognise the article on one line of a REPL or a notebook cell.
+REPR_TITLE = 60
+REPR_HTML_LEAD = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +87,7 @@ class Extraction:
     extractor: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Article:
     """A clean article: main text split into paragraphs, with its metadata.
 
@@ -107,7 +114,26 @@ class Article:
 
     @property
     def text(self) -> str:
+        """The clean main text: paragraphs separated by a blank line."""
         return "\n\n".join(self.paragraphs)
+
+    def __repr__(self) -> str:
+        day = self.published.date().isoformat() if self.published else None
+        return (
+            f"<Article {self.id!r} lang={self.lang!r} site={self.site!r} published={day!r} "
+            f"title={_cut(self.title)!r}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook card: metadata and the first paragraph, every value HTML-escaped."""
+        lead = _cut(self.paragraphs[0], REPR_HTML_LEAD) if self.paragraphs else ""
+        meta = " · ".join(
+            str(v) for v in (self.lang, self.site, self.published, self.story_id) if v
+        )
+        return (
+            f"<div><b>{_html(self.title)}</b> <code>{_html(self.id)}</code><br>"
+            f"<small>{_html(meta)}</small><p>{_html(lead)}</p></div>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO 8601 strings, the text joined."""
@@ -132,27 +158,71 @@ class Embedding:
     sentence_vectors: Vector
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Story:
-    """A group of articles reporting the same story, across outlets and languages."""
+    """A group of articles reporting the same story, across outlets and languages.
+
+    Field names match the JSON output: ``sources`` are the sites of its articles and
+    ``articles`` their ids, in publication order (``ws.articles(story.id)`` gives the records).
+    ``sites`` and ``article_ids`` are deprecated aliases of those two.
+    """
 
     id: str
     title: str
     size: int
     languages: tuple[str, ...]
-    sites: tuple[str, ...]
+    sources: tuple[str, ...]
     first_date: datetime | None
     last_date: datetime | None
-    article_ids: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        """Deprecated alias of ``sources``."""
+        warnings.warn("Story.sites is now Story.sources", DeprecationWarning, stacklevel=2)
+        return self.sources
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        """Deprecated alias of ``articles``."""
+        warnings.warn("Story.article_ids is now Story.articles", DeprecationWarning, stacklevel=2)
+        return self.articles
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: dates as ISO 8601 strings, tuples as lists."""
         return {
             "id": self.id,
             "title": self.title,
             "size": self.size,
             "languages": list(self.languages),
-            "sources": list(self.sites),
+            "sources": list(self.sources),
             "first_date": self.first_date.isoformat() if self.first_date else None,
             "last_date": self.last_date.isoformat() if self.last_date else None,
-            "articles": list(self.article_ids),
+            "articles": list(self.articles),
         }
+
+    def __repr__(self) -> str:
+        days = [d.date().isoformat() if d else None for d in (self.first_date, self.last_date)]
+        return (
+            f"<Story {self.id!r} size={self.size} languages={','.join(self.languages)!r} "
+            f"dates={days[0]!r}..{days[1]!r} title={_cut(self.title)!r}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook card: title, id, size, languages, sources and dates, HTML-escaped."""
+        meta = (
+            f"{self.size} articles · {', '.join(self.languages)} · {', '.join(self.sources)} · "
+            f"{self.first_date} – {self.last_date}"
+        )
+        return (
+            f"<div><b>{_html(self.title)}</b> <code>{_html(self.id)}</code><br>"
+            f"<small>{_html(meta)}</small></div>"
+        )
+
+
+def _cut(text: str, width: int = REPR_TITLE) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _html(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from storyline.errors import NotFound, StoreError, WorkspaceMissing
+from storyline.errors import AMBIGUOUS_SHOWN, AmbiguousId, NotFound, StoreError, WorkspaceMissing
+from storyline.query import Filters
 from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story, Vector
 
 # Named migrations, applied in order, each in its own transaction; applied names are recorded
@@ -115,7 +116,16 @@ def _iso(value: datetime | date | None) -> str | None:
 
 
 def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """A stored date as an aware UTC datetime; naive values (older workspaces) are UTC."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 with a positive offset has no UTC form
+        return parsed
 
 
 def to_blob(vector: Vector) -> bytes:
@@ -326,10 +336,10 @@ class Store:
             title=story.title,
             size=story.size,
             languages=tuple(langs),
-            sites=tuple(sites),
+            sources=tuple(sites),
             first_date=story.first_date,
             last_date=story.last_date,
-            article_ids=tuple(r["id"] for r in rows),
+            articles=tuple(r["id"] for r in rows),
         )
 
     def articles(
@@ -389,6 +399,73 @@ class Store:
             DocError(source=r["source"], reason=r["reason"], stage=r["stage"], sha256=r["sha256"])
             for r in self.conn.execute("SELECT * FROM errors ORDER BY id")
         ]
+
+    # -- filtered reads and id prefixes (the CLI's listings) ---------------------------------
+
+    def find_stories(self, where: Filters) -> list[Story]:
+        """Stories matching ``where`` (see ``query.Filters``), largest first."""
+        sql = "SELECT id, title, size, first_date, last_date FROM stories s WHERE size >= ?"
+        params: list[Any] = [where.min_size]
+        if where.since is not None:
+            sql += " AND julianday(coalesce(last_date, first_date)) >= julianday(?)"
+            params.append(where.since.isoformat())
+        if where.until is not None:
+            sql += " AND julianday(coalesce(first_date, last_date)) <= julianday(?)"
+            params.append(where.until.isoformat())
+        for column, value in (("lang", where.lang), ("site", where.site)):
+            if value is not None:
+                sql += (
+                    " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
+                    f"AND a.{column} = ? COLLATE NOCASE)"
+                )
+                params.append(value)
+        sql += " ORDER BY size DESC, last_date DESC, id LIMIT ?"
+        params.append(-1 if where.limit is None else where.limit)
+        rows = self.conn.execute(sql, params).fetchall()
+        return [self._with_members(_story(row)) for row in rows]
+
+    def find_articles(self, where: Filters) -> list[Article]:
+        """Articles matching ``where`` (``story`` must be a whole id), in publication order."""
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1"
+        params: list[Any] = []
+        for column, value in (("story_id", where.story), ("lang", where.lang)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        if where.site is not None:
+            sql += " AND site = ? COLLATE NOCASE"
+            params.append(where.site)
+        if where.since is not None:
+            sql += " AND julianday(published) >= julianday(?)"
+            params.append(where.since.isoformat())
+        if where.until is not None:
+            sql += " AND julianday(published) <= julianday(?)"
+            params.append(where.until.isoformat())
+        sql += " ORDER BY coalesce(published, ingested_at), rowid LIMIT ?"
+        params.append(-1 if where.limit is None else where.limit)
+        return [_article(row) for row in self.conn.execute(sql, params)]
+
+    def resolve_id(self, kind: str, prefix: str) -> str:
+        """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
+
+        Raises ``NotFound`` when none matches and ``AmbiguousId`` (listing them) when several do.
+        """
+        table = {"story": "stories", "article": "articles"}[kind]
+        exact = self.conn.execute(f"SELECT id FROM {table} WHERE id = ?", (prefix,)).fetchone()
+        if exact is not None:
+            return str(exact[0])
+        # Ids sort after their prefixes: an index range scan, then a check in Python.
+        rows = self.conn.execute(
+            f"SELECT id FROM {table} WHERE id >= ? ORDER BY id LIMIT ?",
+            (prefix, AMBIGUOUS_SHOWN + 1),
+        )
+        found = [row[0] for row in rows if row[0].startswith(prefix)]
+        if len(found) == 1:
+            return str(found[0])
+        if found:
+            raise AmbiguousId(kind, prefix, found)
+        listing = "stories" if kind == "story" else "articles"
+        raise NotFound(f"no {kind} {prefix!r}: list them with `storyline {listing}`")
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -456,7 +533,7 @@ def _story(row: sqlite3.Row) -> Story:
         title=row["title"],
         size=row["size"],
         languages=(),
-        sites=(),
+        sources=(),
         first_date=_dt(row["first_date"]),
         last_date=_dt(row["last_date"]),
     )

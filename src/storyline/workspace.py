@@ -16,18 +16,24 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.cluster import CLUSTERER, StoryIndex, timestamp
 from storyline.errors import DocumentError
+from storyline.query import Filters, bound
 from storyline.read import read
 from storyline.records import Article, DocError, RawDoc, Story
 from storyline.store import Store
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
     from storyline.pipeline import Pipeline
+
+DateBound = datetime | date | str | None
 
 # Documents per transaction: small enough that a crash loses little, large enough that commits
 # do not dominate (each commit is an fsync of the WAL).
@@ -85,10 +91,12 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
+        """Close the workspace file (``with storyline.open(...) as ws:`` does it for you)."""
         self.store.close()
 
     @property
     def pipeline(self) -> Pipeline:
+        """The cleaning and embedding stages; models load on first use."""
         if self._pipeline is None:  # models load on first use, not on open
             from storyline.pipeline import Pipeline
 
@@ -187,34 +195,103 @@ class Workspace:
             title=titles.get(story_id, ""),
             size=size,
             languages=(),
-            sites=(),
+            sources=(),
             first_date=None if math.isnan(first) else datetime.fromtimestamp(first, UTC),
             last_date=None if math.isnan(last) else datetime.fromtimestamp(last, UTC),
         )
         self.store.save_story(story, index.centroid_sum(story_id), model, CLUSTERER)
 
     # -- reading ------------------------------------------------------------------------------
+    # Every method that takes an id also takes a unique prefix of one, like git.
 
-    def stories(self, limit: int | None = None, min_size: int = 1) -> list[Story]:
-        """Stories, largest first."""
-        return self.store.stories(limit=limit, min_size=min_size)
+    def stories(
+        self,
+        limit: int | None = None,
+        min_size: int = 1,
+        *,
+        since: DateBound = None,
+        until: DateBound = None,
+        lang: str | None = None,
+        site: str | None = None,
+    ) -> list[Story]:
+        """Stories, largest first; ``since`` / ``until`` keep those whose dates overlap the
+        window (ISO text, ``date`` or ``datetime``; naive means UTC), ``lang`` / ``site`` those
+        with an article in that language / from that site."""
+        where = Filters(
+            lang=lang,
+            site=site,
+            since=bound(since),
+            until=bound(until, end=True),
+            min_size=min_size,
+            limit=limit,
+        )
+        return self.store.find_stories(where)
 
     def story(self, story_id: str) -> Story:
-        return self.store.story(story_id)
+        """One story by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
+        return self.store.story(self.store.resolve_id("story", story_id))
 
-    def articles(self, story_id: str | None = None) -> list[Article]:
-        """All articles, or those of one story, in publication order."""
-        return self.store.articles(story_id=story_id)
+    def articles(
+        self,
+        story_id: str | None = None,
+        *,
+        lang: str | None = None,
+        site: str | None = None,
+        since: DateBound = None,
+        until: DateBound = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        """All articles, or those of one story (id or prefix), in publication order, filtered
+        like ``stories`` (an undated article is outside any date window)."""
+        story = None if story_id is None else self.store.resolve_id("story", story_id)
+        where = Filters(
+            story=story,
+            lang=lang,
+            site=site,
+            since=bound(since),
+            until=bound(until, end=True),
+            limit=limit,
+        )
+        return self.store.find_articles(where)
 
     def article(self, article_id: str) -> Article:
-        return self.store.article(article_id)
+        """One article by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
+        return self.store.article(self.store.resolve_id("article", article_id))
 
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search over titles and text: (article, snippet) pairs, best first."""
         return self.store.search(query, limit=limit)
 
     def errors(self) -> list[DocError]:
+        """The documents that could not be ingested, oldest first, each with its reason."""
         return self.store.errors()
+
+    # -- exchange -----------------------------------------------------------------------------
+
+    def to_arrow(self, kind: str = "articles") -> pa.Table:
+        """One record kind (``export.KINDS``: articles, stories, errors) as a pyarrow Table
+        with the versioned export schema; dates are UTC timestamps."""
+        from storyline.export import to_arrow
+
+        return to_arrow(self, kind)
+
+    def to_pandas(self, kind: str = "articles") -> pd.DataFrame:
+        """``to_arrow(kind)`` as a pandas DataFrame (needs the optional ``pandas`` package)."""
+        from storyline.export import to_pandas
+
+        return to_pandas(self, kind)
+
+    def export(
+        self,
+        directory: str | os.PathLike[str],
+        fmt: str = "parquet",
+        kinds: Iterable[str] | None = None,
+    ) -> list[Path]:
+        """Write every record kind (or ``kinds``) to ``directory`` as parquet, csv or jsonl
+        files, plus ``schema.json``; returns the paths written."""
+        from storyline.export import export
+
+        return export(self, Path(directory), fmt, kinds)
 
 
 def open(
