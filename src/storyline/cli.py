@@ -156,17 +156,9 @@ def _window(command: F) -> F:
 @db_option
 @click.pass_obj
 def stories(
-    obj: Context,
-    limit: int | None,
-    min_size: int,
-    fmt: str,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
-    site: str | None,
+    obj: Context, /, limit: int | None, min_size: int, fmt: str, **window: str | None
 ) -> None:
     """List stories, largest first."""
-    window = {"since": since, "until": until, "lang": lang, "site": site}
     with obj.workspace() as ws:
         output.stories(ws.stories(limit=limit, min_size=min_size, **window), fmt)
 
@@ -191,17 +183,9 @@ def show(obj: Context, story_id: str, fmt: str) -> None:
 @db_option
 @click.pass_obj
 def articles(
-    obj: Context,
-    story_id: str | None,
-    limit: int | None,
-    fmt: str,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
-    site: str | None,
+    obj: Context, /, story_id: str | None, limit: int | None, fmt: str, **window: str | None
 ) -> None:
     """List articles in publication order."""
-    window = {"since": since, "until": until, "lang": lang, "site": site}
     with obj.workspace() as ws:
         output.articles(ws.articles(story_id, limit=limit, **window), fmt)
 

@@ -248,7 +248,7 @@ def _write(ws: Workspace, k: Kind, path: Path, fmt: str) -> int:
     count = 0
     names = [c.name for c in k.columns]
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        writer = csv.writer(out) if fmt == "csv" else None
         if writer is not None:
             writer.writerow(names)
         for row in k.rows(ws):

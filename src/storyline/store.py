@@ -406,12 +406,8 @@ class Store:
         """Stories matching ``where`` (see ``query.Filters``), largest first."""
         sql = "SELECT id, title, size, first_date, last_date FROM stories s WHERE size >= ?"
         params: list[Any] = [where.min_size]
-        if where.since is not None:
-            sql += " AND julianday(coalesce(last_date, first_date)) >= julianday(?)"
-            params.append(where.since.isoformat())
-        if where.until is not None:
-            sql += " AND julianday(coalesce(first_date, last_date)) <= julianday(?)"
-            params.append(where.until.isoformat())
+        sql += _window(where, "coalesce(last_date, first_date)", "coalesce(first_date, last_date)")
+        params += _bounds(where)
         for column, value in (("lang", where.lang), ("site", where.site)):
             if value is not None:
                 sql += (
@@ -435,12 +431,8 @@ class Store:
         if where.site is not None:
             sql += " AND site = ? COLLATE NOCASE"
             params.append(where.site)
-        if where.since is not None:
-            sql += " AND julianday(published) >= julianday(?)"
-            params.append(where.since.isoformat())
-        if where.until is not None:
-            sql += " AND julianday(published) <= julianday(?)"
-            params.append(where.until.isoformat())
+        sql += _window(where, "published", "published")
+        params += _bounds(where)
         sql += " ORDER BY coalesce(published, ingested_at), rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
         return [_article(row) for row in self.conn.execute(sql, params)]
@@ -483,6 +475,17 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _window(where: Filters, last: str, first: str) -> str:
+    """SQL keeping rows whose ``last`` date is not before ``since`` and ``first`` not after
+    ``until`` (julianday compares ISO texts with any UTC offset correctly)."""
+    sql = f" AND julianday({last}) >= julianday(?)" if where.since is not None else ""
+    return sql + (f" AND julianday({first}) <= julianday(?)" if where.until is not None else "")
+
+
+def _bounds(where: Filters) -> list[str]:
+    return [b.isoformat() for b in (where.since, where.until) if b is not None]
 
 
 def _statements(sql: str) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.text import Text
 
-from storyline.output.listing import console, csv_value, csv_writer, emit_json, on_terminal
+from storyline.output.listing import console, csv_value, csv_writer, emit_json, iso, on_terminal
 from storyline.output.text import cell, dumps, visible
 from storyline.output.views import article
 from storyline.records import Article, DocError
@@ -53,7 +53,7 @@ def as_txt(a: Article) -> str:
 
 def as_markdown(a: Article) -> str:
     """A level-1 title, a metadata line, then the paragraphs."""
-    meta = " · ".join(v for v in (a.site, a.author, _iso(a.published), a.url) if v)
+    meta = " · ".join(v for v in (a.site, a.author, iso(a.published), a.url) if v)
     head = f"# {a.title}\n\n" if a.title else ""
     return head + (f"*{meta}*\n\n" if meta else "") + a.text + "\n"
 
@@ -74,7 +74,7 @@ def render(result: Article, fmt: str) -> str:
     if fmt in ("json", "jsonl"):
         return dumps(row(result), indent=2 if fmt == "json" else None) + "\n"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",")
     writer.writerow(EXTRACT_FIELDS)
     writer.writerow([csv_value(row(result).get(f)) for f in EXTRACT_FIELDS])
     return buffer.getvalue()
@@ -145,7 +145,3 @@ def _report(error: DocError) -> None:
         Text.assemble(("✗ ", "red"), f"{cell(error.source)}: {cell(error.reason)} ({error.stage})"),
         soft_wrap=True,
     )
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -3,7 +3,8 @@
 A listing is a list of JSON-ready dicts (the JSON contract) plus the columns a person sees:
 
 * ``json``: one array; ``jsonl``: one object per line.
-* ``csv`` / ``tsv``: stdlib ``csv`` with a header row; the columns are the JSON fields, lists and
+* ``csv`` / ``tsv``: stdlib ``csv`` defaults (RFC 4180: fields with a delimiter, quote, CR or
+  LF are quoted; lines end with CRLF) and a header row; the columns are the JSON fields, lists and
   objects are JSON text (``["de", "en"]``), ``null`` is empty, booleans are ``true``/``false``.
   Strings are exact (quoted where needed).
 * ``table`` on a terminal: a rich table cut to the terminal's width, with a title line.
@@ -56,6 +57,11 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+def iso(value: Any) -> str | None:
+    """A date or datetime as ISO 8601 text, ``None`` kept."""
+    return value.isoformat() if value is not None else None
+
+
 def day(value: Any) -> str:
     """An ISO 8601 date-time string shown as its day on a terminal."""
     return str(value)[:10] if value else "—"
@@ -106,7 +112,7 @@ def csv_value(value: Any) -> str:
 
 def csv_writer(fmt: str, fields: Sequence[str]) -> Callable[[dict[str, Any]], None]:
     """Write the header now; the returned function writes one row of those fields."""
-    writer = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",")
     writer.writerow(fields)
 
     def write(row: dict[str, Any]) -> None:
@@ -154,7 +160,7 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str) ->
             else MIN_FLEX
             if c.width is None
             else None,
-            ratio=1 if c.width is None and not c.whole else None,
+            ratio=1 if c.width is None and not c.whole else None,  # flexible columns share
         )
     for r in rows:
         table.add_row(*(Text(cell(c.show(r.get(c.key)))) for c in shown))

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED
-from storyline.output.listing import Column, console, day, emit, emit_object
+from storyline.output.listing import Column, console, day, emit, emit_object, iso
 from storyline.output.text import cell, visible
 from storyline.records import Article, DocError, RawDoc, Story
 from storyline.workspace import IngestReport
@@ -61,7 +61,7 @@ SEARCH_COLUMNS = (
     Column("snippet"),
 )
 SEARCH_FIELDS = ("id", "story_id", "title", "lang", "site", "published", "snippet")
-ERROR_COLUMNS = (Column("source", width=40), Column("stage", width=8), Column("reason"))
+ERROR_COLUMNS = (Column("source"), Column("stage", width=8), Column("reason"))
 ERROR_FIELDS = ("source", "stage", "reason", "sha256")
 
 # What the ingest exit codes mean, for the summary's last line.
@@ -79,7 +79,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "title": a.title,
         "lang": a.lang,
         "site": a.site,
-        "published": a.published.isoformat() if a.published else None,
+        "published": iso(a.published),
         "url": a.url,
         "source": a.source,
     }
@@ -114,11 +114,11 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
         return
     out = console()
     out.print(Text.assemble((visible(item.title), "bold"), "  ", (item.id, "cyan")))
-    span = f"{day(_iso(item.first_date))} – {day(_iso(item.last_date))}"
+    span = f"{day(iso(item.first_date))} – {day(iso(item.last_date))}"
     out.print(Text(f"{item.size} articles · {', '.join(item.languages)} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
-        out.print(Text.assemble((a.id, "bold cyan"), f" {where} · {day(_iso(a.published))}"))
+        out.print(Text.assemble((a.id, "bold cyan"), f" {where} · {day(iso(a.published))}"))
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""
         cut = "…" if len(lead) > LEAD else ""
@@ -137,7 +137,7 @@ def article(item: Article, fmt: str) -> None:
         "story": item.story_id,
         "lang": item.lang,
         "site": item.site,
-        "published": _iso(item.published),
+        "published": iso(item.published),
         "author": item.author,
         "url": item.url,
         "source": item.source,
@@ -149,10 +149,6 @@ def article(item: Article, fmt: str) -> None:
     out.print()
     for p in item.paragraphs:
         out.print(Text(visible(p) + "\n"), soft_wrap=True)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @contextmanager

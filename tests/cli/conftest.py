@@ -1,0 +1,83 @@
+"""A workspace built from real files whose titles, texts, URLs and paths hold everything that
+breaks terminals and markup parsers: rich markup, ANSI escapes, CR, NUL, C1, bidi controls,
+right-to-left text and combining characters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import storyline
+
+# Each piece is one way scraped text has broken a view: rich markup (and a closing tag that
+# raised MarkupError), an ANSI clear-screen, CR, NUL, a C1 control (NEL), a right-to-left
+# override and isolate, an RLM, Arabic, and combining accents.
+ODD = (
+    "We was robbed [sic], [rocket]'s [/x] [bold]loud[/bold] \x1b[2J\r back\x00 nul \x85 "
+    "\u202eevil\u202c \u2066iso\u2069 \u200fمرحبا café\u0301 Ω\u0303"
+)
+BODY = (
+    "Officials in the city said on Tuesday that the old bridge over the river would reopen "
+    "next week after three months of repairs, {odd}. The mayor told reporters that the work "
+    "had cost far more than expected and that traffic would be diverted until the end of the "
+    "month, while engineers finish testing the new supports and the lighting along the deck."
+)
+SECOND = (
+    "Shop owners near the bridge welcomed the news, saying that the closure had cut the number "
+    "of customers by half since the summer, and asked the council for help with their losses."
+)
+
+
+@dataclass(frozen=True)
+class Odd:
+    db: Path
+    root: Path  # holds the input files, under a directory named odd[/x]
+    jsonl: Path
+    html: Path
+    record_id: str
+
+
+@pytest.fixture(scope="session")
+def odd(tmp_path_factory: pytest.TempPathFactory) -> Odd:
+    root = tmp_path_factory.mktemp("odd")
+    folder = root / "odd[" / "x]"  # the path odd[/x]/
+    folder.mkdir(parents=True)
+    record = {
+        "id": "odd[/x]-1",
+        "title": f"Bridge reopens {ODD}",
+        "text": BODY.format(odd=ODD) + "\n\n" + SECOND,
+        "url": "https://example.org/[bold]news[/bold]/\x1b[31mred",
+        "site": "example[/x].org",
+        "published": "2026-01-27T10:00:00+03:00",
+        "lang": "en",
+    }
+    jsonl = folder / "records[sic].jsonl"
+    jsonl.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    html = folder / "page [bold].html"
+    odd_html = ODD.replace("&", "&amp;").replace("<", "&lt;")
+    html.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>Council approves budget {odd_html}</title></head><body><article>"
+        f"<h1>Council approves budget {odd_html}</h1>"
+        + "".join(
+            f"<p>{p}</p>"
+            for p in (
+                "The city council approved next year's budget on Monday evening after a long "
+                f"debate about spending on schools and public transport, {odd_html}.",
+                "Members of the opposition voted against the plan, arguing that it raised fees "
+                "for residents while leaving the repair of roads and bridges underfunded.",
+                "The mayor said the budget was balanced and promised to publish every line of "
+                "it online before the end of the week so that residents could read it.",
+            )
+        )
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "empty [bold]\x1b[2J.txt").write_bytes(b"")  # an error row with an odd source
+    db = root / "odd.db"
+    with storyline.open(db) as ws:
+        ws.ingest([folder])
+    return Odd(db=db, root=root, jsonl=jsonl, html=html, record_id="odd[/x]-1")
