@@ -81,3 +81,15 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Odd:
     with storyline.open(db) as ws:
         ws.ingest([folder])
     return Odd(db=db, root=root, jsonl=jsonl, html=html, record_id="odd[/x]-1")
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "pages"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace of the bundled sample pages (five languages, four sites, three stories)."""
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    with storyline.open(db) as ws:
+        ws.ingest(SAMPLE)
+    return db

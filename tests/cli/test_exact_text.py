@@ -141,8 +141,10 @@ def test_extract_on_a_terminal_neutralises_txt(odd: Odd) -> None:
 
 
 def _cli(*args: str, out: int | None = None) -> subprocess.CompletedProcess[bytes]:
-    """A real ``python -m storyline`` run; output captured, or written to the fd ``out``."""
+    """A real ``python -m storyline`` run; output captured, or written to the fd ``out`` (a
+    terminal 160 columns wide)."""
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env["COLUMNS"] = "160"
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
     streams = {"capture_output": True} if out is None else {"stdout": out, "stderr": out}
     return subprocess.run(

@@ -33,14 +33,17 @@ LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # Terminal columns from which wide tables show their optional columns (sources, last date);
 # below it they would squeeze the title to nothing. JSON and pipes always have every column.
 WIDE_TABLE = 120
+# A whole column (an id) takes at most 1/WHOLE_SHARE of a terminal's width (pipes: no limit).
+WHOLE_SHARE = 4
 # The flexible column (a title) never gets narrower than this on a terminal.
 MIN_FLEX = 20
 
 
 def console(stderr: bool = False) -> Console:
     """A console on the current stdout / stderr (made per call: tests swap the streams, and
-    ``NO_COLOR`` / ``FORCE_COLOR`` are read when it is made)."""
-    return Console(stderr=stderr, highlight=False)
+    ``NO_COLOR`` / ``FORCE_COLOR`` are read when it is made). Text is never wrapped by rich:
+    a pipe gets whole lines and a terminal wraps them itself."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def on_terminal() -> bool:
@@ -145,23 +148,29 @@ def emit(
 def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str) -> None:
     out = console()
     shown = [c for c in columns if out.width >= WIDE_TABLE or not c.wide]
+    cells = [[cell(c.show(r.get(c.key))) for c in shown] for r in rows]
+    # Every width is set before rich sees the cells: rich's own shrinking squeezes the narrow
+    # columns to "…" when a long title does not fit. Whole columns (ids) fit their longest
+    # value (up to a share of the terminal: some inputs use URLs as ids); the flexible ones
+    # share what is left. Each column costs 3 more (padding, separator), the edges 6 in all.
+    longest = out.width // WHOLE_SHARE
+    widths = [
+        min(longest, max([len(c.key), *(len(line[i]) for line in cells)])) if c.whole else c.width
+        for i, c in enumerate(shown)
+    ]
+    fixed = sum(w for w in widths if w is not None)
+    flexible = sum(w is None for w in widths) or 1
+    rest = max(MIN_FLEX, (out.width - fixed - 3 * len(shown) - 6) // flexible)
     table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD)
-    for c in shown:
-        longest = max((len(cell(c.show(r.get(c.key)))) for r in rows), default=0)
+    for c, width in zip(shown, widths, strict=True):
         table.add_column(
             Text(c.key),
             justify="right" if c.right else "left",
             style=c.style,
             no_wrap=True,
             overflow="ellipsis",
-            width=c.width if not c.whole else None,
-            min_width=max(longest, len(c.key))
-            if c.whole
-            else MIN_FLEX
-            if c.width is None
-            else None,
-            ratio=1 if c.width is None and not c.whole else None,  # flexible columns share
+            width=rest if width is None else width,
         )
-    for r in rows:
-        table.add_row(*(Text(cell(c.show(r.get(c.key)))) for c in shown))
+    for line in cells:
+        table.add_row(*(Text(value) for value in line))
     out.print(table)

@@ -46,7 +46,7 @@ STORY_FIELDS = (
 )
 ARTICLE_COLUMNS = (
     Column("id", whole=True, style="cyan"),
-    Column("story_id", whole=True),
+    Column("story_id", whole=True, wide=True),
     Column("lang", width=4),
     Column("site", width=22),
     Column("published", width=10, show=day),
@@ -56,8 +56,8 @@ ARTICLE_FIELDS = ("id", "story_id", "title", "lang", "site", "published", "url",
 SEARCH_COLUMNS = (
     Column("id", whole=True, style="cyan"),
     Column("lang", width=4),
-    Column("site", width=20),
-    Column("title", width=40),
+    Column("site", width=20, wide=True),
+    Column("title"),
     Column("snippet"),
 )
 SEARCH_FIELDS = ("id", "story_id", "title", "lang", "site", "published", "snippet")
