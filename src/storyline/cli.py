@@ -243,7 +243,9 @@ def extract(paths: Sequence[str], out_dir: Path | None, fmt: str) -> None:
     else:
         done, failed = output.extracted_to(results, fmt, out_dir)
     if failed:
-        sys.exit(EXIT_SOME_FAILED if done else EXIT_ALL_FAILED)
+        code = EXIT_SOME_FAILED if done else EXIT_ALL_FAILED
+        output.failure_note(code, f"{failed} of {done + failed} inputs could not be cleaned")
+        sys.exit(code)
 
 
 @cli.command()

@@ -4,6 +4,9 @@ extract like trafilatura (stdin, -o DIR, formats)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +179,22 @@ def test_ingest_summary_is_an_object_and_says_what_failure_means(tmp_path: Path)
     assert table.exit_code == 11
     assert "exit 11: every document failed" in table.stderr
     assert f"storyline --db {db} errors" in table.stderr
+
+
+def test_extract_failure_says_what_the_exit_code_means(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("extract", str(tmp_path / "empty.txt"), str(SAMPLE / "esa-orbiter.en.html"))
+    assert result.exit_code == 10
+    assert "exit 10: some documents failed" in result.stderr and "1 of 2 inputs" in result.stderr
+
+
+def test_shell_completion_is_clicks() -> None:
+    env = {
+        **os.environ,
+        "_STORYLINE_COMPLETE": "bash_source",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "storyline"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "_storyline_completion" in done.stdout

@@ -204,11 +204,12 @@ def ingest_summary(report: IngestReport, fmt: str, db: str, exit_code: int) -> N
             soft_wrap=True,
         )
     more = report.failed - SUMMARY_ERRORS
-    err.print(
-        Text(
-            f"exit {exit_code}: {EXIT_MEANING[exit_code]}; "
-            f"list the {report.failed} failures{f' ({more} not shown)' if more > 0 else ''}: "
-            f"storyline --db {cell(db)} errors"
-        ),
-        soft_wrap=True,
+    shown = f" ({more} not shown)" if more > 0 else ""
+    failure_note(exit_code, f"list the {report.failed} failures{shown}: storyline --db {db} errors")
+
+
+def failure_note(exit_code: int, next_step: str) -> None:
+    """What a batch's exit code means, and what to do next, on stderr."""
+    console(stderr=True).print(
+        Text(cell(f"exit {exit_code}: {EXIT_MEANING[exit_code]}; {next_step}"))
     )
