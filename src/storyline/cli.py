@@ -25,15 +25,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DB = "storyline.db"
 
+log = logging.getLogger(__name__)
 
-def format_option(choices: Sequence[str] = output.LISTING_FORMATS) -> Callable[[F], F]:
+
+PIPED_TABLE = "Output format (table is tab-separated when stdout is not a terminal)."
+
+
+def format_option(
+    choices: Sequence[str] = output.LISTING_FORMATS, help: str = PIPED_TABLE
+) -> Callable[[F], F]:
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(list(choices)),
         default="table",
         show_default=True,
-        help="Output format (table is tab-separated when stdout is not a terminal).",
+        help=help,
     )
 
 
@@ -60,6 +67,7 @@ class Context:
 
     def workspace(self, create: bool = False) -> Workspace:
         """The workspace; only commands that write (``ingest``) may create it."""
+        log.debug("workspace %s (create=%s)", self.db, create)
         return Workspace(self.db, create=create)
 
 
@@ -232,7 +240,11 @@ def errors(obj: Context, fmt: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one file per input into this directory instead of stdout.",
 )
-@format_option(output.EXTRACT_FORMATS)
+@format_option(
+    output.EXTRACT_FORMATS,
+    help="Output format; table shows control characters escaped, txt / markdown are exact "
+    "unless stdout is a terminal.",
+)
 def extract(paths: Sequence[str], out_dir: Path | None, fmt: str) -> None:
     """Print the cleaned article(s) of pages without storing anything (stdin without PATHS)."""
     from storyline.pipeline import clean_documents

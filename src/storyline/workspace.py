@@ -54,6 +54,7 @@ class IngestReport:
     errors: list[DocError] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON object ``ingest --format json`` prints."""
         return {
             "read": self.read,
             "new": self.new,
