@@ -45,8 +45,9 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Odd:
     root = tmp_path_factory.mktemp("odd")
     folder = root / "odd[" / "x]"  # the path odd[/x]/
     folder.mkdir(parents=True)
+    record_id = "odd[/x]\x1b[2J\u202e-1"  # ids come from the input: untrusted too
     record = {
-        "id": "odd[/x]-1",
+        "id": record_id,
         "title": f"Bridge reopens {ODD}",
         "text": BODY.format(odd=ODD) + "\n\n" + SECOND,
         "url": "https://example.org/[bold]news[/bold]/\x1b[31mred",
@@ -80,7 +81,7 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Odd:
     db = root / "odd.db"
     with storyline.open(db) as ws:
         ws.ingest([folder])
-    return Odd(db=db, root=root, jsonl=jsonl, html=html, record_id="odd[/x]-1")
+    return Odd(db=db, root=root, jsonl=jsonl, html=html, record_id=record_id)
 
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "pages"

@@ -113,12 +113,12 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
         emit_object(item.to_dict() | {"articles": [a.to_dict() for a in members]}, fmt)
         return
     out = console()
-    out.print(Text.assemble((visible(item.title), "bold"), "  ", (item.id, "cyan")))
+    out.print(Text.assemble((visible(item.title), "bold"), "  ", (cell(item.id), "cyan")))
     span = f"{day(iso(item.first_date))} – {day(iso(item.last_date))}"
-    out.print(Text(f"{item.size} articles · {', '.join(item.languages)} · {span}\n"))
+    out.print(Text(f"{item.size} articles · {cell(', '.join(item.languages))} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
-        out.print(Text.assemble((a.id, "bold cyan"), f" {where} · {day(iso(a.published))}"))
+        out.print(Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(iso(a.published))}"))
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""
         cut = "…" if len(lead) > LEAD else ""
