@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hostile import Odd
 
 import storyline
-from conftest import Odd
 from storyline.cli import cli
 
 # Raw characters no human view may pass to a terminal (tab and newline are fine).

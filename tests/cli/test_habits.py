@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hostile import SAMPLE
 
 import storyline
-from conftest import SAMPLE
 from storyline.cli import cli
 
 
