@@ -198,3 +198,15 @@ def test_shell_completion_is_clicks() -> None:
         [sys.executable, "-m", "storyline"], env=env, capture_output=True, text=True, check=True
     )
     assert "_storyline_completion" in done.stdout
+
+
+def test_terminal_tables_are_capped_and_pipes_get_every_row(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyline.output.listing.TABLE_ROWS", 2)
+    with storyline.open(sample_db, create=False) as ws:
+        total = len(ws.articles())
+    shown = run("--db", str(sample_db), "articles", env={"FORCE_COLOR": "1", "COLUMNS": "120"})
+    assert f"showing 2 of {total}" in shown.output
+    piped = run("--db", str(sample_db), "articles")
+    assert len(piped.output.splitlines()) == total
