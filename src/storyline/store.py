@@ -437,6 +437,16 @@ class Store:
         params.append(-1 if where.limit is None else where.limit)
         return [_article(row) for row in self.conn.execute(sql, params)]
 
+    def fts_problem(self, query: str) -> str | None:
+        """Why ``query`` is not valid FTS5 syntax (SQLite's message), or ``None`` if it is."""
+        try:
+            self.conn.execute(
+                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        return None
+
     def resolve_id(self, kind: str, prefix: str) -> str:
         """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
 

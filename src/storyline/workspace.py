@@ -12,6 +12,7 @@ article that has no story yet — also those left by an interrupted run.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from storyline.pipeline import Pipeline
 
 DateBound = datetime | date | str | None
+
+log = logging.getLogger(__name__)
 
 # Documents per transaction: small enough that a crash loses little, large enough that commits
 # do not dominate (each commit is an fsync of the WAL).
@@ -260,7 +263,13 @@ class Workspace:
         return self.store.article(self.store.resolve_id("article", article_id))
 
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search over titles and text: (article, snippet) pairs, best first."""
+        """Full-text search over titles and text: (article, snippet) pairs, best first.
+
+        A query that is not valid FTS5 syntax (a stray quote or operator) is searched as a
+        phrase, with a warning on the ``storyline`` logger saying so."""
+        problem = self.store.fts_problem(query)
+        if problem is not None:
+            log.warning("not a valid full-text query (%s): searching it as a phrase", problem)
         return self.store.search(query, limit=limit)
 
     def errors(self) -> list[DocError]:

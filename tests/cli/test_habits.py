@@ -210,3 +210,12 @@ def test_terminal_tables_are_capped_and_pipes_get_every_row(
     assert f"showing 2 of {total}" in shown.output
     piped = run("--db", str(sample_db), "articles")
     assert len(piped.output.splitlines()) == total
+
+
+def test_an_invalid_search_query_is_announced_on_stderr(sample_db: Path) -> None:
+    result = run("--db", str(sample_db), "search", "Kestrel AND", "--format", "json")
+    assert result.exit_code == 0
+    assert "not a valid full-text query" in result.stderr and "as a phrase" in result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+    valid = run("--db", str(sample_db), "search", "Kestrel", "--format", "json")
+    assert valid.stderr == "" and json.loads(valid.stdout)
