@@ -166,3 +166,45 @@ def test_never_crashes_on_random_input() -> None:
             except DocumentError:
                 continue
             assert isinstance(result.text, str) and result.text.strip()
+
+
+NOT_CHARSETS = [
+    "rot13",
+    "base64",
+    "hex",
+    "zlib",
+    "bz2",
+    "uu",
+    "quopri",
+    "idna",
+    "punycode",
+    "undefined",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "utf-7",
+    "no-such-charset",
+    "",
+]
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_meta_naming_a_non_charset_falls_through(label: str) -> None:
+    data = html(FR, f'<meta charset="{label}">').encode("utf-8")
+    result = decode(data)
+    assert FR in result.text and result.encoding == "utf-8" and result.method == "utf-8"
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_content_type_naming_a_non_charset_falls_through(label: str) -> None:
+    data = html(RU, "<meta charset='windows-1251'>").encode("cp1251")
+    result = decode(data, declared=f"text/html; charset={label}")
+    assert RU in result.text and result.encoding == "cp1251" and result.method == "meta"
+
+
+def test_non_charset_labels_on_undecodable_bytes_still_decode_or_refuse() -> None:
+    data = bytes(range(0x80, 0x100)) * 4
+    for label in NOT_CHARSETS:
+        try:
+            decode(html("x").encode() + data, declared=label)
+        except DocumentError as error:
+            assert error.stage == "decode"

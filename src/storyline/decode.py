@@ -88,6 +88,21 @@ _WHATWG_SUPERSETS = {  # keyed by Python's codec name
     "big5": "big5hkscs",
 }
 
+# Text codecs Python has that are not charsets a page can be written in: they raise on
+# ``errors="replace"`` (idna, punycode, undefined), interpret backslashes (unicode-escape) or
+# are a known XSS vector that WHATWG bans (utf-7). Names as ``codecs.lookup(...).name``.
+_NOT_CHARSETS = frozenset(
+    {
+        "idna",
+        "punycode",
+        "undefined",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "charmap",
+        "utf-7",
+    }
+)
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -216,14 +231,21 @@ def _lossy(data: bytes, encoding: str) -> tuple[str, int]:
 
 
 def _codec(label: str | None) -> str | None:
-    """The Python codec for a charset label (WHATWG supersets applied), None if unknown."""
+    """The Python codec for a charset label (WHATWG supersets applied), None if not a charset.
+
+    ``codecs.lookup`` also knows transforms (rot13, base64, hex, zlib, bz2, uu, quopri) and
+    Python-only text codecs (idna, punycode, unicode-escape, ...) that no page is written in;
+    a label naming one of them is ignored like an unknown one, so the next rule decides.
+    """
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(label.strip().strip("\"'"))
+    except (LookupError, ValueError):  # unknown name; ValueError: a NUL in the label
         return None
-    return _WHATWG_SUPERSETS.get(name, name)
+    if not info._is_text_encoding or info.name in _NOT_CHARSETS:
+        return None
+    return _WHATWG_SUPERSETS.get(info.name, info.name)
 
 
 def _charset_from_content_type(declared: str | None) -> str | None:
@@ -250,7 +272,10 @@ def _try_declared(data: bytes, label: str | None, method: str) -> Decoded | None
         return None
     if codec != "utf-8" and _is_non_ascii_utf8(data):
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
-    text, replaced = _lossy(data, codec)
+    try:
+        text, replaced = _lossy(data, codec)
+    except (UnicodeError, LookupError):  # a codec that refuses errors="replace"
+        return None
     if replaced > MAX_REPLACED_RATIO * len(data):
         return None  # the label is wrong; let UTF-8 and the detector try
     return Decoded(text, codec, method, replaced)
