@@ -208,3 +208,58 @@ def test_non_charset_labels_on_undecodable_bytes_still_decode_or_refuse() -> Non
             decode(html("x").encode() + data, declared=label)
         except DocumentError as error:
             assert error.stage == "decode"
+
+
+FR_SHORT = "Le président français a été reçu à l'Élysée."
+
+
+def test_short_latin1_french_without_a_label_is_not_cp1257() -> None:
+    result = decode(FR_SHORT.encode("latin-1"))
+    assert result.text == FR_SHORT and result.method == "detected"
+
+
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        ("Sąd Najwyższy orzekł, że źródła są wiarygodne.", "cp1250"),
+        ("Sąd Najwyższy orzekł, że źródła są wiarygodne.", "iso-8859-2"),
+        ("Türkiye'nin başkenti Ankara'da gösteri yapıldı.", "cp1254"),
+        ("Путин и Макрон обсудили ситуацию.", "koi8-r"),
+        ("Fünf Surfer vor Rügen gerettet.", "cp1252"),
+    ],
+)
+def test_short_legacy_texts_decode_exactly(text: str, charset: str) -> None:
+    assert decode(text.encode(charset)).text == text
+
+
+def test_double_encoded_utf8_is_repaired_and_recorded() -> None:
+    mojibake = FR_SHORT.encode().decode("cp1252").encode()
+    result = decode(mojibake)
+    assert result.text == FR_SHORT
+    assert result.repaired is not None and "decode utf-8" in result.repaired
+
+
+def test_only_the_double_encoded_lines_are_repaired() -> None:
+    good = "Ceci est correct : déjà vu."
+    bad = FR_SHORT.encode().decode("cp1252")
+    result = decode(f"{good}\n{bad}\n".encode())
+    assert result.text == f"{good}\n{FR_SHORT}\n"
+    assert result.repaired is not None and result.repaired.startswith("1 line:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FR_SHORT,
+        "Ã is a letter in Portuguese: São Paulo, NÃO.",
+        "Mojibake looks like \u201cfranÃ§ais\u201d — see the FAQ.",
+        "ПРИВЕТ и «кавычки» — 100 ₽",
+    ],
+)
+def test_correct_text_is_never_repaired(text: str) -> None:
+    result = decode(text.encode())
+    if "franÃ§ais" in text:
+        # ftfy may read a quoted example as mojibake; what matters is that it says so.
+        assert result.text == text or result.repaired is not None
+    else:
+        assert result.text == text and result.repaired is None

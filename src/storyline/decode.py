@@ -19,12 +19,16 @@ nothing but whitespace, or bytes that no encoding turns into plausible text.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+from ftfy import TextFixerConfig, fix_and_explain
+from ftfy.badness import is_bad
 
 from storyline.errors import DocumentError
+from storyline.plausibility import SINGLE_BYTE_CANDIDATES, most_plausible
 
 # The <meta charset> must sit in the first 1024 bytes per the HTML spec; real pages put it
 # later (after long <script> blocks), so look a little further, as the brief asks.
@@ -103,6 +107,87 @@ _NOT_CHARSETS = frozenset(
     }
 )
 
+# Up to this many bytes, even a multi-byte answer of charset-normalizer (GB18030, Big5, ...)
+# competes with the single-byte candidates: on a short Spanish text it answered GB18030
+# ("avi鏮"). Set from the dev half of bench/decoding.py, whose longest texts (2,000 chars)
+# still showed it; real CJK pages are far longer and win on plausibility anyway.
+SHORT_TEXT_BYTES = 4096
+
+# The multi-byte answers of charset-normalizer that compete on short texts (Python names).
+_EAST_ASIAN_MULTI_BYTE = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "shift_jis",
+        "shift_jis_2004",
+        "shift_jisx0213",
+        "cp932",
+        "euc_jp",
+        "euc_jis_2004",
+        "euc_jisx0213",
+        "euc_kr",
+        "cp949",
+        "johab",
+        "hz",
+        "iso2022_jp",
+        "iso2022_kr",
+    }
+)
+
+# Single-byte codecs charset-normalizer may answer besides SINGLE_BYTE_CANDIDATES: its answer
+# is then re-ranked too (it is one candidate among them).
+_SINGLE_BYTE_DETECTED = frozenset(
+    {
+        "cp1257",
+        "cp1258",
+        "cp437",
+        "cp775",
+        "hp-roman8",
+        "cp850",
+        "cp852",
+        "cp855",
+        "cp866",
+        "iso8859-3",
+        "iso8859-4",
+        "iso8859-10",
+        "iso8859-13",
+        "iso8859-14",
+        "iso8859-16",
+        "mac-roman",
+        "mac-cyrillic",
+        "mac-latin2",
+        "mac-greek",
+        "mac-turkish",
+        "koi8-u",
+        "kz1048",
+        "ptcp154",
+        "iso8859-1",
+    }
+)
+
+# ftfy limited to undoing wrong decodings; every other fix would alter correct text.
+_MOJIBAKE_ONLY = TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=False,  # "Ã " is also Portuguese capital A-tilde before a space
+    replace_lossy_sequences=False,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -113,20 +198,22 @@ class Decoded:
 
     ``encoding`` is the Python codec name; ``method`` says which rule chose it (``bom``,
     ``declared``, ``meta``, ``utf-8``, ``detected``); ``replaced`` counts the invalid byte
-    sequences that became U+FFFD (0 for a clean decode).
+    sequences that became U+FFFD (0 for a clean decode); ``repaired`` says what mojibake was
+    undone, e.g. ``"2 lines: encode sloppy-windows-1252, decode utf-8"`` (None: nothing).
     """
 
     text: str
     encoding: str
     method: str
     replaced: int = 0
+    repaired: str | None = None
 
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode ``data`` to text; ``declared`` is a charset or a Content-Type header value."""
     if not data:
         raise DocumentError("decode", "empty document (0 bytes)")
-    result = _decode(data, declared)
+    result = _repair_mojibake(_decode(data, declared))
     if not result.text.replace("\ufeff", "").replace("\x00", "").strip():
         raise DocumentError("decode", f"empty after decoding: {len(data)} bytes of whitespace only")
     return result
@@ -192,7 +279,14 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
 
     best = from_bytes(data).best()
     if best is not None:
-        return Decoded(str(best), codecs.lookup(best.encoding).name, "detected")
+        encoding = codecs.lookup(best.encoding).name
+        if encoding in SINGLE_BYTE_CANDIDATES or encoding in _SINGLE_BYTE_DETECTED:
+            encoding = most_plausible(data, (*SINGLE_BYTE_CANDIDATES, encoding))
+        elif encoding in _EAST_ASIAN_MULTI_BYTE and len(data) <= SHORT_TEXT_BYTES:
+            encoding = most_plausible(data, (encoding, *SINGLE_BYTE_CANDIDATES))
+        if encoding != codecs.lookup(best.encoding).name:
+            return Decoded(data.decode(encoding, errors="replace"), encoding, "detected")
+        return Decoded(str(best), encoding, "detected")
     if few_bad:
         return Decoded(lossy, "utf-8", "utf-8", replaced)
     raise DocumentError(
@@ -200,6 +294,33 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
         f"invalid UTF-8 at byte {first_bad} and no other encoding fits "
         f"({replaced:,} of {len(data):,} bytes undecodable); not a text document?",
     )
+
+
+def _repair_mojibake(result: Decoded) -> Decoded:
+    """Undo double encoding ("franÃ§ais" -> "français") line by line, where ftfy explains it.
+
+    Only ftfy's encoding fixes run (no quote uncurling, no normalisation, no HTML unescaping),
+    on lines its badness check flags, and a line is changed only when the fix is a real
+    re-decoding (an ``encode`` + ``decode`` step), so correct
+    text is never touched: bench/decoding.py checks that every correct UTF-8 case is unchanged.
+    """
+    lines = result.text.splitlines(keepends=True)
+    steps: dict[str, None] = {}
+    fixed_lines = 0
+    for i, line in enumerate(lines):
+        if line.isascii() or not is_bad(line):
+            continue
+        fixed = fix_and_explain(line, _MOJIBAKE_ONLY)
+        explanation = fixed.explanation or []
+        if fixed.text == line or not any(step[0] == "decode" for step in explanation):
+            continue
+        lines[i] = fixed.text
+        fixed_lines += 1
+        steps.update(dict.fromkeys(f"{action} {what}" for action, what in explanation))
+    if not fixed_lines:
+        return result
+    what = f"{fixed_lines} line{'s' * (fixed_lines > 1)}: {', '.join(steps)}"
+    return dataclasses.replace(result, text="".join(lines), repaired=what)
 
 
 def _bom(data: bytes) -> tuple[bytes, str] | None:
