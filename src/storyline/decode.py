@@ -301,7 +301,7 @@ def _repair_mojibake(result: Decoded) -> Decoded:
 
     Only ftfy's encoding fixes run (no quote uncurling, no normalisation, no HTML unescaping),
     on lines its badness check flags, and a line is changed only when the fix is a real
-    re-decoding (an ``encode`` + ``decode`` step), so correct
+    re-decoding as UTF-8 (an ``encode`` + ``decode utf-8`` step), so correct
     text is never touched: bench/decoding.py checks that every correct UTF-8 case is unchanged.
     """
     lines = result.text.splitlines(keepends=True)
@@ -312,7 +312,10 @@ def _repair_mojibake(result: Decoded) -> Decoded:
             continue
         fixed = fix_and_explain(line, _MOJIBAKE_ONLY)
         explanation = fixed.explanation or []
-        if fixed.text == line or not any(step[0] == "decode" for step in explanation):
+        # Only re-decodings as UTF-8 (double encoding), not e.g. C1 controls read as cp1252.
+        if fixed.text == line or not any(
+            action == "decode" and what.startswith("utf-8") for action, what in explanation
+        ):
             continue
         lines[i] = fixed.text
         fixed_lines += 1
