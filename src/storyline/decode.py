@@ -9,8 +9,14 @@ Order, first that fits wins (the WHATWG "encoding sniffing" order, plus a detect
                        almost never valid by chance)
     strict UTF-8
     mildly damaged UTF-8   a handful of invalid sequences in a page that is otherwise UTF-8
-    charset-normalizer
+    charset-normalizer whose single-byte answer (or, on short texts, East Asian multi-byte
+                       answer) competes with the legacy charsets of our languages on how
+                       plausible the decoded text is (``plausibility.py``)
     lossy UTF-8        mostly ASCII with a few stray bytes that no detector explains
+
+Then double-encoded UTF-8 ("franÃ§ais") is repaired line by line with ftfy, and
+``Decoded.repaired`` says so. A label that names no charset (rot13, base64, idna, an unknown
+name) is ignored like a missing one.
 
 A document that is not text at all raises ``DocumentError("decode", reason)``: binary data,
 nothing but whitespace, or bytes that no encoding turns into plausible text.
@@ -23,6 +29,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
 from charset_normalizer import from_bytes
 from ftfy import TextFixerConfig, fix_and_explain
 from ftfy.badness import is_bad
@@ -188,6 +195,21 @@ _MOJIBAKE_ONLY = TextFixerConfig(
     explain=True,
 )
 
+
+def _mojibake_hint() -> re.Pattern[str]:
+    """A UTF-8 lead byte followed by a continuation byte, as the codecs that misread UTF-8 show
+    them ("Ã©", "Ð¿", "Рї"). A cheap gate before ftfy's slower badness check (a 20 MB line:
+    0.1 s instead of 7 s)."""
+    leads, continuations = bytes(range(0xC2, 0xF5)), bytes(range(0x80, 0xC0))
+    classes = []
+    for codec in ("sloppy-windows-1252", "sloppy-windows-1251", "latin-1"):
+        lead, cont = leads.decode(codec), continuations.decode(codec)
+        classes.append(f"[{re.escape(lead)}][{re.escape(cont)}]")
+    return re.compile("|".join(classes))
+
+
+_MOJIBAKE_HINT = _mojibake_hint()
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -308,7 +330,7 @@ def _repair_mojibake(result: Decoded) -> Decoded:
     steps: dict[str, None] = {}
     fixed_lines = 0
     for i, line in enumerate(lines):
-        if line.isascii() or not is_bad(line):
+        if line.isascii() or not _MOJIBAKE_HINT.search(line) or not is_bad(line):
             continue
         fixed = fix_and_explain(line, _MOJIBAKE_ONLY)
         explanation = fixed.explanation or []

@@ -52,8 +52,8 @@ SINGLE_BYTE_CANDIDATES: tuple[str, ...] = (
     "koi8-u",
 )
 
-# Only the first this many characters of a candidate are scored: the charset choice is made
-# long before, and a 20 MB page stays cheap (about 15 candidates x 20,000 characters).
+# Only the first this many bytes (= characters) of a candidate are scored: the charset choice
+# is made long before, and a 20 MB page stays cheap (about 15 candidates x 20,000 characters).
 SAMPLE_CHARS = 20_000
 # Weight of one odd symbol per letter and of one case switch per word, against the alphabet
 # fit (0..1). Tuned on the dev half of ``python -m bench.decoding``: 1.0 and 1.0 are right on
@@ -209,39 +209,45 @@ def _mixed_script(word: str) -> bool:
 def most_plausible(data: bytes, candidates: Iterable[str]) -> str:
     """The candidate codec whose strict decoding of ``data`` scores best.
 
-    Near-ties (``TIE_MARGIN``) go to the candidate whose text fits the alphabet of the
-    language py3langid names for it, then to the earlier candidate. The first candidate is
-    returned when none decodes strictly.
+    Candidates are scored on the first ``SAMPLE_CHARS`` bytes (a single-byte charset maps byte
+    to character, so that is the sample of the text); the winner must then decode all of
+    ``data`` strictly, else the next best is taken. Near-ties (``TIE_MARGIN``) go to the
+    candidate whose text fits the alphabet of the language py3langid names for it, then to
+    the earlier candidate. The first candidate is returned when none decodes strictly.
     """
     ordered = list(dict.fromkeys(codecs.lookup(c).name for c in candidates))
-    scored: list[tuple[float, str, str]] = []
-    for name in ordered:
+    head = data[:SAMPLE_CHARS]
+    scored: list[tuple[float, int, str]] = []
+    for rank, name in enumerate(ordered):
         try:
-            text = data.decode(name)
+            text = head.decode(name)
         except UnicodeDecodeError:
             continue
-        scored.append((plausibility(text), name, text))
+        scored.append((plausibility(text), rank, text))
     if not scored:
         return ordered[0]
     top = max(score for score, _, _ in scored)
-    tied = [(name, text) for score, name, text in scored if score >= top - TIE_MARGIN]
-    if len(tied) == 1:
-        return tied[0][0]
-    best, best_score = tied[0][0], float("-inf")
-    for name, text in tied:
-        language, confidence = _language_of(text)
-        alphabet = _ALPHABET_OF.get(language)
-        # A text the detector places in none of the alphabets' languages is likely noise; among
-        # the rest, the detector's confidence decides ("Путин" in KOI8-R also reads as Arabic
-        # letters in windows-1256, but as no Arabic word).
-        score = (
-            plausibility(text, alphabet)
-            - (UNKNOWN_LANGUAGE_PENALTY if alphabet is None else 0.0)
-            + CONFIDENCE_WEIGHT * confidence
-        )
-        if score > best_score:
-            best, best_score = name, score
-    return best
+    final: list[tuple[float, int]] = []
+    for score, rank, text in scored:
+        if score >= top - TIE_MARGIN:
+            language, confidence = _language_of(text)
+            alphabet = _ALPHABET_OF.get(language)
+            # A text the detector places in none of the alphabets' languages is likely noise;
+            # among the rest, the detector's confidence decides ("Путин" in KOI8-R also reads
+            # as Arabic letters in windows-1256, but as no Arabic word).
+            score = (
+                plausibility(text, alphabet)
+                - (UNKNOWN_LANGUAGE_PENALTY if alphabet is None else 0.0)
+                + CONFIDENCE_WEIGHT * confidence
+            ) + 1.0  # near-ties rank above every other candidate
+        final.append((score, rank))
+    for _, rank in sorted(final, key=lambda pair: (-pair[0], pair[1])):
+        try:
+            codecs.decode(data[SAMPLE_CHARS:], ordered[rank])
+        except UnicodeDecodeError:
+            continue
+        return ordered[rank]
+    return ordered[0]
 
 
 def _language_of(text: str) -> tuple[str, float]:
