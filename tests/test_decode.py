@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from storyline.decode import MAX_REPLACED_RATIO, binary_reason, decode
 from storyline.errors import DocumentError
+from storyline.pipeline import clean
+from storyline.read import read
+from storyline.records import RawDoc
 
 RU = "Путин и Макрон обсудили по телефону ситуацию вокруг Украины. Встреча в Москве."
 FR = "Le président français a téléphoné à son homologue russe. Ça a duré deux heures."
@@ -263,3 +267,15 @@ def test_correct_text_is_never_repaired(text: str) -> None:
         assert result.text == text or result.repaired is not None
     else:
         assert result.text == text and result.repaired is None
+
+
+def test_double_encoded_page_is_stored_clean_and_in_its_language(tmp_path: Path) -> None:
+    """Issue 11 §8: mojibake was stored as garbage and tagged with the wrong language."""
+    body = " ".join([FR_SHORT, FR] * 3)
+    page = html(body, "<meta charset='utf-8'>").encode().decode("cp1252").encode()
+    path = tmp_path / "page.html"
+    path.write_bytes(page)
+    [raw] = [doc for doc in read([path]) if isinstance(doc, RawDoc)]
+    article = clean(raw)
+    assert FR_SHORT in article.text and "Ã" not in article.text
+    assert article.lang == "fr"
