@@ -28,6 +28,7 @@ import codecs
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -155,28 +156,30 @@ def plausibility(text: str, alphabet: str | None = None) -> float:
     ``alphabet`` (a key of the alphabets) scores against that one; by default the best fits.
     """
     sample = _MARKUP.sub(" ", text[:SAMPLE_CHARS])
-    letters = [ch for ch in sample if ch.isalpha()]
-    if not letters:
+    counts = Counter(sample)  # a few hundred distinct characters: score those, not the text
+    letters = {ch: n for ch, n in counts.items() if ch.isalpha()}
+    total = sum(letters.values())
+    if not total:
         return 0.0
     sets = _alphabet_sets()
     keys = [alphabet] if alphabet in sets else list(sets)
-    east_asian = sum(_is_east_asian(ch) for ch in letters)
-    ascii_letters = sum(ch.isascii() for ch in letters)
-    latin_ok = 1 - ascii_letters / len(letters) <= LATIN_MAX_NON_ASCII_SHARE
+    east_asian = sum(n for ch, n in letters.items() if _is_east_asian(ch))
+    ascii_letters = sum(n for ch, n in letters.items() if ch.isascii())
+    latin_ok = 1 - ascii_letters / total <= LATIN_MAX_NON_ASCII_SHARE
     fit = max(
         east_asian,
         *(
-            sum(ch in sets[key] for ch in letters)
+            sum(n for ch, n in letters.items() if ch in sets[key])
             if latin_ok or key in _NON_LATIN
             else ascii_letters
             for key in keys
         ),
     )
+    suspects = {ch for ch in counts if ord(ch) > 0x7F and not ch.isalpha()}
     odd = sum(
         1
         for i, ch in enumerate(sample)
-        if ord(ch) > 0x7F
-        and not ch.isalpha()
+        if ch in suspects
         and (ch not in _COMMON_SYMBOLS or _inside_word(sample, i))
         and unicodedata.category(ch) not in ("Nd", "Zs")
         and not (unicodedata.category(ch) == "Mn" and i > 0 and sample[i - 1].isalpha())
@@ -185,8 +188,8 @@ def plausibility(text: str, alphabet: str | None = None) -> float:
     switches = sum(_case_switches(word) for word in words)
     mixed = sum(_mixed_script(word) for word in words if not word.isascii())
     return (
-        fit / len(letters)
-        - ODD_SYMBOL_WEIGHT * odd / len(letters)
+        fit / total
+        - ODD_SYMBOL_WEIGHT * odd / total
         - CASE_SWITCH_WEIGHT * (switches + mixed) / max(1, len(words))
     )
 
