@@ -28,11 +28,10 @@ import codecs
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
 from charset_normalizer import from_bytes
-from ftfy import TextFixerConfig, fix_and_explain
-from ftfy.badness import is_bad
 
 from storyline.errors import DocumentError
 from storyline.plausibility import SINGLE_BYTE_CANDIDATES, most_plausible
@@ -176,34 +175,47 @@ _SINGLE_BYTE_DETECTED = frozenset(
     }
 )
 
-# ftfy limited to undoing wrong decodings; every other fix would alter correct text.
-_MOJIBAKE_ONLY = TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=False,  # "Ã " is also Portuguese capital A-tilde before a space
-    replace_lossy_sequences=False,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+
+@lru_cache(maxsize=1)
+def _ftfy() -> tuple[Any, Any, Any]:
+    """ftfy's ``fix_and_explain``, ``is_bad`` and a config limited to undoing wrong decodings
+    (every other fix would alter correct text). Imported on first use: ftfy costs ~90 ms to
+    import, and ``import storyline`` stays fast."""
+    from ftfy import TextFixerConfig, fix_and_explain
+    from ftfy.badness import is_bad
+
+    config = TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=False,  # "Ã " is also Portuguese capital A-tilde before a space
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+    return fix_and_explain, is_bad, config
 
 
 def _mojibake_hint() -> re.Pattern[str]:
     """A UTF-8 lead byte followed by a continuation byte, as the codecs that misread UTF-8 show
     them ("Ã©", "Ð¿", "Рї"). A cheap gate before ftfy's slower badness check (a 20 MB line:
     0.1 s instead of 7 s)."""
+
+    def sloppy(data: bytes, codec: str) -> str:  # ftfy's "sloppy-<codec>": latin-1 for holes
+        return "".join(bytes([b]).decode(codec, errors="ignore") or chr(b) for b in data)
+
     leads, continuations = bytes(range(0xC2, 0xF5)), bytes(range(0x80, 0xC0))
     classes = []
-    for codec in ("sloppy-windows-1252", "sloppy-windows-1251", "latin-1"):
-        lead, cont = leads.decode(codec), continuations.decode(codec)
+    for codec in ("cp1252", "cp1251", "latin-1"):
+        lead, cont = sloppy(leads, codec), sloppy(continuations, codec)
         classes.append(f"[{re.escape(lead)}][{re.escape(cont)}]")
     return re.compile("|".join(classes))
 
@@ -326,13 +338,16 @@ def _repair_mojibake(result: Decoded) -> Decoded:
     re-decoding as UTF-8 (an ``encode`` + ``decode utf-8`` step), so correct
     text is never touched: bench/decoding.py checks that every correct UTF-8 case is unchanged.
     """
+    if not _MOJIBAKE_HINT.search(result.text):
+        return result
+    fix_and_explain, is_bad, config = _ftfy()
     lines = result.text.splitlines(keepends=True)
     steps: dict[str, None] = {}
     fixed_lines = 0
     for i, line in enumerate(lines):
         if line.isascii() or not _MOJIBAKE_HINT.search(line) or not is_bad(line):
             continue
-        fixed = fix_and_explain(line, _MOJIBAKE_ONLY)
+        fixed = fix_and_explain(line, config)
         explanation = fixed.explanation or []
         # Only re-decodings as UTF-8 (double encoding), not e.g. C1 controls read as cp1252.
         if fixed.text == line or not any(
