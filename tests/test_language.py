@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import pytest
 
 from storyline.language import (
+    EMBEDDED_LANGUAGES,
+    LANGUAGES,
     MIN_PARAGRAPH_LETTERS,
     Detector,
     LangidDetector,
     LinguaDetector,
     default_detector,
     detect_language,
+    is_supported,
+    name_language,
 )
 from storyline.records import Article
 
@@ -135,3 +141,61 @@ def test_light_detector_gives_the_same_answer() -> None:
     article = _article("Leeds council approves budget", *ENGLISH_BODY, CYRILLIC_SIDEBAR)
     out = detect_language(article, LangidDetector())
     assert (out.lang, out.mixed_lang) == ("en", True)
+
+
+# Hand-written news sentences in languages storyline names but does not embed.
+UNSUPPORTED = {
+    "el": "Ο πρωθυπουργός συναντήθηκε σήμερα με τον πρόεδρο της Γαλλίας στην Αθήνα για να "
+    "συζητήσουν την ενεργειακή κρίση.",
+    "bg": "Министър-председателят се срещна днес с президента на Франция в София, за да "
+    "обсъдят енергийната криза и войната.",
+    "he": "ראש הממשלה נפגש היום עם נשיא צרפת בירושלים כדי לדון במשבר האנרגיה ובמלחמה.",
+    "hi": "प्रधानमंत्री ने आज नई दिल्ली में फ्रांस के राष्ट्रपति से मुलाकात की और ऊर्जा संकट पर चर्चा की।",
+    "uk": "Прем'єр-міністр сьогодні зустрівся з президентом Франції у Києві, щоб обговорити "
+    "енергетичну кризу та війну.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(UNSUPPORTED))
+def test_unsupported_languages_are_named_and_marked(lang: str) -> None:
+    out = detect_language(_article("", UNSUPPORTED[lang]))
+    assert out.lang == lang
+    assert out.supported is False and not is_supported(lang)
+    assert out.mixed_lang is False
+
+
+SUPPORTED = {
+    **SENTENCES,
+    "pl": "Rada miasta przyjęła wczoraj nowy budżet na przyszły rok.",
+    "tr": "Belediye meclisi dün gelecek yılın yeni bütçesini onayladı.",
+    "fr": "Le conseil municipal a adopté hier le nouveau budget pour l'année prochaine.",
+    "ar": "وافق المجلس البلدي أمس على الميزانية الجديدة للعام المقبل.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SUPPORTED))
+def test_supported_languages_keep_the_restricted_detector(lang: str) -> None:
+    out = detect_language(_article("", SUPPORTED[lang] + " " + SUPPORTED[lang]))
+    assert out.lang == lang and out.supported is True
+
+
+def test_embedded_languages_are_the_encoders_sixteen() -> None:
+    assert len(EMBEDDED_LANGUAGES) == 15  # zh-CN and zh-TW are both "zh"
+    assert "uk" not in EMBEDDED_LANGUAGES and EMBEDDED_LANGUAGES.issubset(LANGUAGES)
+    assert not is_supported(None)
+
+
+def test_name_language_abstains_on_short_text() -> None:
+    assert name_language("Καλημέρα") is None
+
+
+def test_the_hindi_text_in_semeval_is_named(shared_data: Path) -> None:
+    """SemEval labels one Hindi text "en"; restricted to LANGUAGES no detector can say "hi"."""
+    named = []
+    for line in (shared_data / "semeval2022-pairs" / "dev.jsonl").read_text().splitlines():
+        pair = json.loads(line)
+        for side in ("1", "2"):
+            text = pair[f"text{side}"]
+            if sum("\u0900" <= ch <= "\u097f" for ch in text) > len(text) / 3:
+                named.append(detect_language(_article("", text)).lang)
+    assert named and set(named) == {"hi"}

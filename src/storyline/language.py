@@ -33,7 +33,17 @@ Low-accuracy mode (trigrams only) loses 7 points at 40 characters. So the defaul
 high accuracy, restricted; ``LinguaDetector(low_accuracy=True)`` is there for memory-starved
 workers and ``LangidDetector`` (py3langid) as the light, fast alternative. At the stage level
 (paragraph vote) lingua gets the article language of all these texts right (py3langid 99.94 %)
-and flags 0.17 % of these monolingual texts as mixed.
+and flags 0.17 % of these monolingual texts as mixed. With language naming (below) the stage
+scores 99.94 %: the one "miss" is the Hindi text, now named ``hi`` against its ``en`` label.
+
+Naming languages storyline does not embed
+-----------------------------------------
+lingua stays restricted (memory, short-text accuracy), so it cannot say "Greek". The article's
+whole text also goes to py3langid over all its 97 languages (``default_namer``); when that is
+confident (``NAMING_MIN_CONFIDENCE``) of a language outside the restricted set, the article is
+in that language, and ``is_supported`` / ``Article.supported`` tell it is not embedded. On the
+1,804 texts above it names an unsupported language for the Hindi text only (whole texts and
+first 100 characters alike), so supported articles keep lingua's answer.
 
 Models are built on first use and cached per process, never at import time; detector objects
 hold only their configuration, so they pickle cheaply to Dask workers.
@@ -77,6 +87,12 @@ LANGUAGES: tuple[str, ...] = (
     "uk",
 )
 
+# The languages the default encoder (Google USE-multilingual v3) embeds, i.e. the ones whose
+# articles can be matched across languages: ``LANGUAGES`` without Ukrainian, which is detected
+# (so it is named right) but not embedded. Any other language is still named (``name_language``)
+# and stored, but its articles only group with articles in the same language, if at all.
+EMBEDDED_LANGUAGES: frozenset[str] = frozenset(LANGUAGES) - {"uk"}
+
 # A detector answers None below this many letters ("OK", "1680", "28.01 05:35").
 MIN_DETECT_LETTERS = 4
 # Per-paragraph detection needs this many letters, else the paragraph's language is None (it is
@@ -102,6 +118,13 @@ LINGUA_MIN_RELATIVE_DISTANCE = 0.05
 # py3langid (normalised probabilities) returns None below this confidence. Same one-off run, 40
 # characters: 0.5 answers 94 % at 98.9 % accuracy; 0.8 answers 82 % at 99.8 %.
 LANGID_MIN_CONFIDENCE = 0.5
+# The naming detector (py3langid over all its 97 languages) overrides the restricted detector
+# only at or above this confidence, and only with a language outside the restricted set.
+# Calibrated with a one-off run on bench/language.py's 1,804 texts (all in supported languages
+# but one Hindi text): on whole texts it names an unsupported language for exactly that Hindi
+# text (0.999); on the first 100 characters 0.9 gives no false unsupported name (see
+# RELIABILITY-decode.md for the figures).
+NAMING_MIN_CONFIDENCE = 0.9
 
 
 class Detector(Protocol):
@@ -192,17 +215,21 @@ def _lingua_model(languages: tuple[str, ...], low_accuracy: bool, min_distance: 
 
 
 class LangidDetector:
-    """py3langid (langid.py's model, numpy) restricted to ``languages``: small and fast."""
+    """py3langid (langid.py's model, numpy) restricted to ``languages``: small and fast.
+
+    ``languages=None`` keeps all of py3langid's 97 languages: the naming detector.
+    """
 
     def __init__(
         self,
-        languages: Sequence[str] = LANGUAGES,
+        languages: Sequence[str] | None = LANGUAGES,
         *,
         min_confidence: float = LANGID_MIN_CONFIDENCE,
     ) -> None:
-        self.languages = tuple(languages)
+        self.languages = None if languages is None else tuple(languages)
         self.min_confidence = min_confidence
-        self.name = f"py3langid-{_package_version('py3langid')}/{len(self.languages)}langs"
+        count = "all" if self.languages is None else len(self.languages)
+        self.name = f"py3langid-{_package_version('py3langid')}/{count}langs"
 
     def detect_many(self, texts: Sequence[str]) -> list[str | None]:
         return [self.detect(t) for t in texts]
@@ -219,7 +246,7 @@ class LangidDetector:
 
 
 @lru_cache(maxsize=4)
-def _langid_model(languages: tuple[str, ...]) -> Callable[[str], tuple[str, float]]:
+def _langid_model(languages: tuple[str, ...] | None) -> Callable[[str], tuple[str, float]]:
     with _BUILD_LOCK:
         try:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -230,7 +257,8 @@ def _langid_model(languages: tuple[str, ...]) -> Callable[[str], tuple[str, floa
         # Our own identifier, not py3langid's module-level one: set_languages on that would
         # change the answers of every other user of py3langid in the process.
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        identifier.set_languages(list(languages))
+        if languages is not None:
+            identifier.set_languages(list(languages))
         classify: Callable[[str], tuple[str, float]] = identifier.classify
         return classify
 
@@ -241,7 +269,27 @@ def default_detector() -> Detector:
     return LinguaDetector()
 
 
-def detect_language(article: Article, detector: Detector | None = None) -> Article:
+@lru_cache(maxsize=1)
+def default_namer() -> Detector:
+    """The detector that names languages outside ``LANGUAGES``: py3langid, unrestricted."""
+    return LangidDetector(None, min_confidence=NAMING_MIN_CONFIDENCE)
+
+
+def is_supported(lang: str | None) -> bool:
+    """True when articles in ``lang`` are embedded, so matched across languages."""
+    return lang in EMBEDDED_LANGUAGES
+
+
+def name_language(text: str, namer: Detector | None = None) -> str | None:
+    """The language of ``text`` among ~100 (py3langid), or None when unsure or too short."""
+    if _letters(text) < MIN_PARAGRAPH_LETTERS:
+        return None
+    return (namer or default_namer()).detect(text)
+
+
+def detect_language(
+    article: Article, detector: Detector | None = None, namer: Detector | None = None
+) -> Article:
     """Return ``article`` with ``lang``, ``paragraph_langs`` and ``mixed_lang`` filled in.
 
     Each paragraph of at least ``MIN_PARAGRAPH_LETTERS`` letters gets its own language, shorter
@@ -250,6 +298,12 @@ def detect_language(article: Article, detector: Detector | None = None) -> Artic
     and when that fails too, the language the source declared (``article.lang``) is kept.
     ``mixed_lang`` is True when ``MIXED_SHARE`` or more of the body letters are in paragraphs
     of another language.
+
+    ``detector`` only knows its own languages (``LANGUAGES`` for the default). When ``namer``
+    (default: py3langid over 97 languages) is confident that the whole text is in a language
+    outside them (Greek, Hindi, Bulgarian, Hebrew, ...), that language is the article's, so
+    it is named even though it is not embedded (``is_supported``). Paragraph languages and the
+    mixed flag stay the detector's.
     """
     detector = detector or default_detector()
 
@@ -270,6 +324,10 @@ def detect_language(article: Article, detector: Detector | None = None) -> Artic
     else:
         lang = detector.detect(f"{article.title}\n\n{article.text}") or article.lang
 
+    known = getattr(detector, "languages", LANGUAGES) or ()
+    named = name_language(f"{article.title}\n\n{article.text}", namer)
+    article_lang = named if named is not None and named not in known else lang
+
     body_letters = sum(_letters(p) for p in article.paragraphs)
     other_letters = sum(
         _letters(p)
@@ -278,5 +336,5 @@ def detect_language(article: Article, detector: Detector | None = None) -> Artic
     )
     mixed = body_letters > 0 and other_letters / body_letters >= MIXED_SHARE
     return dataclasses.replace(
-        article, lang=lang, paragraph_langs=paragraph_langs, mixed_lang=mixed
+        article, lang=article_lang, paragraph_langs=paragraph_langs, mixed_lang=mixed
     )

@@ -135,6 +135,13 @@ class Article:
             f"<small>{_html(meta)}</small><p>{_html(lead)}</p></div>"
         )
 
+    @property
+    def supported(self) -> bool:
+        """True when ``lang`` is embedded, so the article can match across languages."""
+        from storyline.language import is_supported  # language.py imports this module
+
+        return is_supported(self.lang)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO 8601 strings, the text joined."""
         out = dataclasses.asdict(self)
