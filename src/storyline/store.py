@@ -17,6 +17,7 @@ the busy timeout) become ``StoreError`` (exit 4) with a hint; see ``store_error`
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 import numpy as np
@@ -35,6 +36,8 @@ from storyline.errors import InputError, NotFound, StoreError, WorkspaceMissing
 from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story, Vector
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # "STLY": marks a SQLite file as a storyline workspace (``PRAGMA application_id``; see
 # https://www.sqlite.org/fileformat.html#application_id). v1 files carry 0.
@@ -286,6 +289,22 @@ def store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
     hint = next((h for key, h in _HINTS if key in message.lower()), "")
     suffix = f"; {hint}" if hint else ""
     return StoreError(f"workspace {str(path)!r} is unusable: {message}{suffix}")
+
+
+def _guarded(method: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
+    """A read whose SQLite failure of the store itself (corrupt page, I/O error) comes out as
+    ``StoreError`` (exit 4) instead of a raw traceback."""
+
+    @functools.wraps(method)
+    def guarded(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(store, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if is_store_failure(exc):
+                raise store_error(exc, store.path) from exc
+            raise
+
+    return guarded
 
 
 def to_blob(vector: Vector) -> bytes:
@@ -640,6 +659,7 @@ class Store:
         ):
             yield _story(row), from_blob(row["centroid"])
 
+    @_guarded
     def stories(self, limit: int | None = None, min_size: int = 1) -> list[Story]:
         with self.snapshot():
             rows = self.conn.execute(
@@ -649,6 +669,7 @@ class Store:
             ).fetchall()
             return [self._with_members(_story(row)) for row in rows]
 
+    @_guarded
     def story(self, story_id: str) -> Story:
         with self.snapshot():
             row = self.conn.execute(
@@ -678,6 +699,7 @@ class Store:
             article_ids=tuple(r["id"] for r in rows),
         )
 
+    @_guarded
     def articles(
         self, story_id: str | None = None, ids: Iterable[str] | None = None
     ) -> list[Article]:
@@ -699,6 +721,7 @@ class Store:
             raise NotFound(f"no article {article_id!r}")
         return found[0]
 
+    @_guarded
     def embedding(self, article_id: str) -> Embedding:
         row = self.conn.execute(
             "SELECT model, doc, sentences, sentence_vectors FROM embeddings WHERE article_id = ?",
@@ -714,6 +737,7 @@ class Store:
             sentence_vectors=from_blob(row["sentence_vectors"], doc.shape[0]),
         )
 
+    @_guarded
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search; returns articles with a highlighted snippet, best first.
 
@@ -763,6 +787,7 @@ class Store:
         ).fetchall()
         return [(_article(row), _snippet(row["text"], terms)) for row in rows]
 
+    @_guarded
     def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
         """Error rows in the order they were recorded; ``limit``/``offset`` page through them."""
         rows = self.conn.execute(
@@ -774,10 +799,12 @@ class Store:
             for r in rows
         ]
 
+    @_guarded
     def error_count(self) -> int:
         count: int = self.conn.execute("SELECT count(*) FROM errors").fetchone()[0]
         return count
 
+    @_guarded
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("raw_docs", "articles", "stories", "errors"):
