@@ -22,8 +22,9 @@ class Context:
         self.db = db
 
     def workspace(self, create: bool = False) -> Workspace:
-        """The workspace; only commands that write (``ingest``) may create it."""
-        return Workspace(self.db, create=create)
+        """The workspace; only commands that write (``ingest``) may create it; the others
+        open it read-only (they work on a read-only file and never write)."""
+        return Workspace(self.db, create=create, readonly=not create)
 
 
 class _Failure(click.ClickException):
