@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +65,11 @@ def _write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", "storyline", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
 def test_twenty_readers_during_an_ingest_see_progress_and_no_torn_reads(
-    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    shared_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     monkeypatch.setattr(storyline.workspace, "CHUNK", 5)  # many commits in a short ingest
     source = _write_jsonl(tmp_path / "in.jsonl", _meantime(shared_data, 30))
@@ -103,7 +96,7 @@ def test_twenty_readers_during_an_ingest_see_progress_and_no_torn_reads(
         for _ in range(CLI_RUNS):  # a few whole CLI runs each: process start-up is the cost
             if done.is_set():
                 break
-            result = _cli(db, "stories", "--format", "json")
+            result = run_cli(db, "stories", "--format", "json")
             if result.returncode != 0:
                 problems.append(f"exit {result.returncode}: {result.stderr[-300:]}")
                 continue

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,17 +24,6 @@ TEXT = (
     "The harbour authority said the ferry service between the two islands would resume next "
     "week after repairs to the northern pier. Engineers replaced twelve concrete pillars."
 )
-
-
-def _cli(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", "storyline", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def _digest(path: Path) -> str:
@@ -60,7 +47,9 @@ def _immutable(path: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
-def test_a_foreign_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+def test_a_foreign_sqlite_file_is_refused_and_left_untouched(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     path = tmp_path / "theirs.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE people (name TEXT)")
@@ -72,7 +61,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> 
         Store(path)
     assert caught.value.exit_code == 4
     for command in (["stories"], ["ingest", str(_page(tmp_path / "p.jsonl"))]):
-        result = _cli(path, *command)
+        result = run_cli(path, *command)
         assert result.returncode == 4, result.stderr
         assert "not a storyline workspace" in result.stderr
         assert "Traceback" not in result.stderr
@@ -120,7 +109,9 @@ def test_a_v1_workspace_is_recognised_and_migrated(tmp_path: Path) -> None:
         assert [tuple(r) for r in view] == [("jp-1", "0001-01-01T00:00:00+14:00")]
 
 
-def test_corrupt_and_not_a_database_are_clear_errors(tmp_path: Path) -> None:
+def test_corrupt_and_not_a_database_are_clear_errors(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite" * 500)
     corrupt = tmp_path / "corrupt.db"
@@ -134,14 +125,16 @@ def test_corrupt_and_not_a_database_are_clear_errors(tmp_path: Path) -> None:
     data[4096 : len(data) - 4096] = b"\xff" * (len(data) - 8192)  # every page but the first
     corrupt.write_bytes(bytes(data))
     for path in (junk, corrupt):
-        result = _cli(path, "errors")
+        result = run_cli(path, "errors")
         assert result.returncode == 4, (path, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
         assert "unusable" in result.stderr or "not a storyline workspace" in result.stderr
 
 
-def test_memory_database_is_refused_for_ingest(tmp_path: Path) -> None:
-    result = _cli(":memory:", "ingest", str(_page(tmp_path / "p.jsonl")))
+def test_memory_database_is_refused_for_ingest(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    result = run_cli(":memory:", "ingest", str(_page(tmp_path / "p.jsonl")))
     assert result.returncode == 4
     assert "keeps nothing" in result.stderr and "Traceback" not in result.stderr
     with pytest.raises(StoreError, match="keeps nothing"):
@@ -170,7 +163,9 @@ def test_full_disk_is_a_store_error_and_keeps_what_was_committed(tmp_path: Path)
         assert [a.id for a in again.articles()] == ["harbour"]
 
 
-def test_read_only_file_and_directory_work_for_reading_only(tmp_path: Path) -> None:
+def test_read_only_file_and_directory_work_for_reading_only(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "w.db"
@@ -179,21 +174,21 @@ def test_read_only_file_and_directory_work_for_reading_only(tmp_path: Path) -> N
     assert sorted(p.name for p in folder.iterdir()) == ["w.db"]  # WAL checkpointed on close
     before = _digest(db)
     with _immutable(db):
-        result = _cli(db, "stories", "--format", "json")
+        result = run_cli(db, "stories", "--format", "json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)[0]["articles"] == ["harbour"]
         with storyline.open(db, create=False) as ws:  # noticed: opened mode=ro
             assert ws.store.readonly and [a.id for a in ws.articles()] == ["harbour"]
-        result = _cli(db, "ingest", str(_page(tmp_path / "q.jsonl")))
+        result = run_cli(db, "ingest", str(_page(tmp_path / "q.jsonl")))
         assert result.returncode == 4 and "Traceback" not in result.stderr
         assert "read-only" in result.stderr or "readonly" in result.stderr
     for name in ("w.db-wal", "w.db-shm"):
         (folder / name).unlink(missing_ok=True)
     with _immutable(folder):  # not even a -shm can be made: read as immutable
-        result = _cli(db, "search", "ferry", "--format", "json")
+        result = run_cli(db, "search", "ferry", "--format", "json")
         assert result.returncode == 0, result.stderr
         assert "harbour" in result.stdout
-        result = _cli(db, "ingest", str(_page(tmp_path / "q.jsonl")))
+        result = run_cli(db, "ingest", str(_page(tmp_path / "q.jsonl")))
         assert result.returncode == 4 and "Traceback" not in result.stderr
     assert _digest(db) == before
 
