@@ -340,7 +340,7 @@ class Store:
         self.readonly = readonly
         try:
             self.conn = self._connect(readonly)
-            if readonly and self._pending() and _writable(self.path):
+            if readonly and self._kind() != "new" and self._pending() and _writable(self.path):
                 self.conn.close()  # a v1 workspace: upgrade it once, then read
                 self.conn = self._connect(readonly=False)
                 self.readonly = False
@@ -457,6 +457,8 @@ class Store:
         return [name for name, _ in MIGRATIONS if name not in done]
 
     def _check_readonly(self) -> None:
+        if self._kind() == "new":  # an empty file: a read must not turn it into a workspace
+            raise WorkspaceMissing(str(self.path))
         pending = self._pending()
         if pending:
             raise StoreError(
@@ -488,6 +490,11 @@ class Store:
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         return applied
+
+    def data_version(self) -> int:
+        """Changes whenever *another* connection commits (``PRAGMA data_version``)."""
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     # -- writes -------------------------------------------------------------------------------
 

@@ -122,6 +122,10 @@ class Workspace:
         self.store = Store(self.path, create=create, readonly=readonly)
         self._encoder_spec = encoder
         self._pipeline: Pipeline | None = None
+        # Open stories kept between chunks of one run; rebuilt from the store whenever another
+        # connection has committed since (``PRAGMA data_version``) or a write was rolled back.
+        self._index: StoryIndex | None = None
+        self._index_version = -1
 
     def __repr__(self) -> str:
         c = self.store.counts()
@@ -195,11 +199,15 @@ class Workspace:
             return
         processed = [self._process(item) for item in items]  # no lock held while encoding
         outcomes: list[tuple[str, RawDoc | DocError]] = []
-        with self.store.transaction():
-            for item, result in zip(items, processed, strict=True):
-                report.read += 1
-                outcomes.append((self._write(item, result, report), item))
-            self._cluster(provisional=True, report=report)
+        try:
+            with self.store.transaction():
+                for item, result in zip(items, processed, strict=True):
+                    report.read += 1
+                    outcomes.append((self._write(item, result, report), item))
+                self._cluster(provisional=True, report=report)
+        except BaseException:
+            self._index = None  # it may hold assignments that were rolled back
+            raise
         if progress is not None:
             for outcome, item in outcomes:
                 progress(outcome, item)
@@ -208,8 +216,9 @@ class Workspace:
         """Clean and embed one document; None for bytes already stored."""
         if isinstance(item, DocError) or self.store.has_raw(item.sha256):
             return None
+        pipeline = self.pipeline  # a model that cannot load fails the run, not each document
         try:
-            return self.pipeline.process(item)
+            return pipeline.process(item)
         except DocumentError as exc:
             return DocError(item.source, exc.reason, exc.stage, item.sha256)
         except (StoreError, MissingDependency):
@@ -259,6 +268,7 @@ class Workspace:
     def settle(self) -> int:
         """Assign every provisionally assigned or unassigned article again, in the total order
         (one transaction). Returns the number of stories made by it."""
+        self._index = None
         with self.store.transaction():
             model = None
             for story_id in self.store.take_back_provisional():
@@ -303,15 +313,7 @@ class Workspace:
         )
         if not pending:
             return 0
-        index = StoryIndex(dim=pending[0][1].shape[0])
-        for story, centroid in self.store.open_stories():
-            index.load(
-                story.id,
-                centroid,
-                story.size,
-                timestamp(story.first_date),
-                timestamp(story.last_date),
-            )
+        index = self._story_index(dim=pending[0][1].shape[0])
         model = self._model()
         titles: dict[str, str] = {}
         for article, vector in pending:
@@ -325,11 +327,29 @@ class Workspace:
             except Exception as exc:
                 if is_store_failure(exc):
                     raise
-                # The index may hold half of this article: rebuild it from the store next time.
+                # The index may hold half of this article: rebuild it from the store.
                 log.debug("clustering %s failed", article.source, exc_info=True)
+                self._index = None
                 self._drop(article, _reason(exc), report)
                 return len(titles) + self._cluster(provisional, report)
         return len(titles)
+
+    def _story_index(self, dim: int) -> StoryIndex:
+        """The open stories, from the store unless the cached index is still current."""
+        version = self.store.data_version()
+        if self._index is not None and self._index.dim == dim and self._index_version == version:
+            return self._index
+        index = StoryIndex(dim=dim)
+        for story, centroid in self.store.open_stories():
+            index.load(
+                story.id,
+                centroid,
+                story.size,
+                timestamp(story.first_date),
+                timestamp(story.last_date),
+            )
+        self._index, self._index_version = index, version
+        return index
 
     def _drop(self, article: Article, reason: str, report: IngestReport | None) -> None:
         """An article clustering cannot take becomes an error row (stage ``cluster``)."""
