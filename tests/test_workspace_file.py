@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import storyline
-from storyline.errors import StoreError
+from storyline.errors import StoreError, WorkspaceMissing
 from storyline.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +75,9 @@ def test_a_foreign_sqlite_file_is_refused_and_left_untouched(
 def test_an_empty_file_becomes_a_workspace(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
+    with pytest.raises(WorkspaceMissing):  # a read never turns it into a workspace
+        Store(path, create=False, readonly=True)
+    assert path.stat().st_size == 0
     with Store(path) as store:
         assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
