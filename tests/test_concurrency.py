@@ -78,6 +78,7 @@ def test_twenty_readers_during_an_ingest_see_progress_and_no_torn_reads(
     problems: list[str] = []
     seen: list[int] = []
     done = threading.Event()
+    observed = threading.Event()  # a reader saw some stories, not all: progress is visible
 
     def api_reader() -> None:
         with storyline.open(db, create=False, readonly=True) as ws:
@@ -88,6 +89,8 @@ def test_twenty_readers_during_an_ingest_see_progress_and_no_torn_reads(
                         if s.size != len(s.article_ids):
                             problems.append(f"torn: {s.id} size {s.size} vs {s.article_ids}")
                     seen.append(sum(s.size for s in stories))
+                    if 0 < seen[-1] < 30:
+                        observed.set()
                 except Exception as exc:  # collected; the test fails on any
                     problems.append(f"{type(exc).__name__}: {exc}")
                 done.wait(0.2)
@@ -110,7 +113,14 @@ def test_twenty_readers_during_an_ingest_see_progress_and_no_torn_reads(
         r.start()
     try:
         with storyline.open(db) as ws:
-            report = ws.ingest(source)
+            reported: list[str] = []
+
+            def progress(outcome: str, item: object) -> None:
+                reported.append(outcome)  # called once a chunk has committed
+                if len(reported) == 10:  # hold the ingest until a reader has seen that
+                    observed.wait(timeout=60)
+
+            report = ws.ingest(source, progress=progress)
     finally:
         done.set()
         for r in readers:
