@@ -142,7 +142,17 @@ def test_two_concurrent_ingests_of_overlapping_inputs_store_each_document_once(
     env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "storyline", "--db", str(db), "ingest", "-q", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "storyline",
+                "--db",
+                str(db),
+                "ingest",
+                "--format",
+                "json",
+                str(path),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
