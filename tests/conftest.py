@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,3 +35,20 @@ def shared_data() -> Path:
 def seeds_dir() -> Path:
     """``../shared/seeds``: the two reference pages."""
     return _require(SEEDS)
+
+
+def _run_cli(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_cli(db, *args)``: the real CLI in a subprocess on this checkout's source."""
+    return _run_cli

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.errors import NotFound, StoreError
+from storyline.errors import InputError, NotFound, StoreError
 from storyline.records import Article, DocError, Embedding, RawDoc
 from storyline.store import MIGRATIONS, Store
 
@@ -66,8 +66,10 @@ def test_article_round_trip_and_search(tmp_path: Path) -> None:
         # FTS5 with diacritics folded: "elysee" finds "Élysée"; "bruss*" a prefix
         assert [a.id for a, _ in store.search("elysee")] == [article.id]
         assert [a.id for a, _ in store.search("brüss*")] == [article.id]
-        # invalid FTS syntax falls back to a phrase search instead of raising
-        assert store.search('"unbalanced') == []
+        # invalid FTS syntax is a clear InputError (exit 2) saying how to quote the query
+        with pytest.raises(InputError, match="invalid full-text query") as caught:
+            store.search('"unbalanced')
+        assert caught.value.exit_code == 2
         with pytest.raises(NotFound):
             store.article("nope")
 
@@ -93,5 +95,5 @@ def test_error_rows_are_kept_once(tmp_path: Path) -> None:
 def test_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="not a usable storyline workspace"):
+    with pytest.raises(StoreError, match="not a database"):
         Store(path)

@@ -66,9 +66,10 @@ class Context:
         self.quiet = quiet
 
     def workspace(self, create: bool = False) -> Workspace:
-        """The workspace; only commands that write (``ingest``) may create it."""
+        """The workspace; only commands that write (``ingest``) may create it; the others
+        open it read-only (they work on a read-only file and never write)."""
         log.debug("workspace %s (create=%s)", self.db, create)
-        return Workspace(self.db, create=create)
+        return Workspace(self.db, create=create, readonly=not create)
 
 
 class _Failure(click.ClickException):

@@ -11,14 +11,28 @@ large, diverse story from swallowing everything near its middle.
 Story ids derive from the founding article's bytes, so they are stable across runs and never
 change when new input arrives.
 
-Articles are fed in publication order (the store hands out unassigned articles oldest first),
-so the outcome of a batch does not depend on the order of files on disk. An article without a
-publication date is compared with every open story, and a story with no dated article yet is
-open to every article: the ingest time says nothing about when a story happened.
+Articles are fed in one total order that does not depend on the order of files on disk, nor
+on rowids or ingest times (``order_key``): publication time (UTC), undated articles last, ties
+broken by the sha256 of the raw bytes. An article without a publication date is compared with
+every open story, and a story with no dated article yet is open to every article: the ingest
+time says nothing about when a story happened.
+
+Stable ids with progress (see ``Workspace.ingest``): while an ingest runs, each chunk's articles
+are assigned *provisionally* as the chunk commits, so readers see stories grow; when the run
+ends, a settle pass takes every provisional assignment back and assigns those articles again in
+the total order, in one transaction. The same documents therefore give the same story ids and
+groupings whatever their input order — within one ingest; documents that arrive in a later run
+are assigned against the stories that exist by then (online clustering never rewrites settled
+stories).
+
+Dates: any datetime Python can hold is accepted (year 1 with +14:00, year 9999 with -14:00);
+``moment`` turns a timestamp back into a datetime clamped to the representable range, so no
+stored date can make clustering fail.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -47,13 +61,37 @@ ANN_CANDIDATES = 50
 SECONDS_PER_DAY = 86_400.0
 
 
+# The range of timestamps ``datetime`` can turn back into a UTC datetime (a day inside
+# year 1 .. year 9999, so that any offset still fits).
+_MIN_TIMESTAMP = datetime(1, 1, 2, tzinfo=UTC).timestamp()
+_MAX_TIMESTAMP = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+
+
 def timestamp(when: datetime | None) -> float:
     """Seconds since the epoch (naive datetimes are taken as UTC); NaN when unknown."""
     if when is None:
         return float("nan")
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.timestamp()
+    try:
+        return min(max(when.timestamp(), _MIN_TIMESTAMP), _MAX_TIMESTAMP)
+    except (OverflowError, ValueError):  # outside what the platform's clock functions take
+        return _MIN_TIMESTAMP if when.year < 1970 else _MAX_TIMESTAMP
+
+
+def moment(t: float) -> datetime | None:
+    """A timestamp back as an aware UTC datetime (clamped to what ``datetime`` holds)."""
+    if math.isnan(t):
+        return None
+    return datetime.fromtimestamp(min(max(t, _MIN_TIMESTAMP), _MAX_TIMESTAMP), UTC)
+
+
+def order_key(published: datetime | None, raw_sha256: str) -> tuple[bool, float, str]:
+    """The total order articles are clustered in: dated first by UTC time, then the raw bytes'
+    sha256 (never file order, rowid or ingest time)."""
+    t = timestamp(published)
+    undated = math.isnan(t)
+    return (undated, 0.0 if undated else t, raw_sha256)
 
 
 @dataclass(slots=True)

@@ -25,7 +25,10 @@ Exit codes of the CLI (the README lists them too)::
     11  every document failed
 
 A ``DocumentError`` never escapes a batch: the ingest loop turns it into a ``DocError`` row and
-goes on with the next document.
+goes on with the next document. So does any other exception one document raises in any stage
+(recorded as ``Type: message`` under the stage it came from). A ``StoreError`` is different:
+the workspace itself is unusable (disk full, read-only, corrupt, locked past the busy timeout),
+so the ingest stops with exit 4; what was committed before stays intact.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -209,7 +209,15 @@ def to_pandas(ws: Workspace, name: str) -> pd.DataFrame:
 
 
 def _text_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return _utc(value).isoformat() if isinstance(value, datetime) else value
+
+
+def _utc(value: datetime) -> datetime:
+    """``value`` in UTC (records keep the offset the page gave; exports are all UTC)."""
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 with a positive offset has no UTC form
+        return value
 
 
 def export(

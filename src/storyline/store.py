@@ -3,22 +3,60 @@
 Only this module writes SQL. Stage functions never see a connection; the workspace hands them
 records and gives their results back here. Every write happens inside a transaction, so a crash
 mid-ingest loses nothing that was committed and a rerun resumes where it stopped.
+
+The file is marked as ours with ``PRAGMA application_id`` (``APPLICATION_ID``, "STLY") and
+``PRAGMA user_version`` (the number of migrations applied). Opening a file that is neither ours,
+nor empty, nor a v1 workspace (no application_id, but our ``migrations`` table with
+``0001_initial``) is refused *before anything is written*: no table is added and the journal
+mode is left alone. The check and the migrations run in one ``BEGIN IMMEDIATE`` transaction, so
+many processes may open a new workspace at once. Read-only use (``readonly=True``) opens the
+file ``mode=ro`` (``immutable=1`` when even the ``-shm`` cannot be made) and never writes.
+SQLite failures that make the store itself unusable (disk full, read-only, corrupt, locked past
+the busy timeout) become ``StoreError`` (exit 4) with a hint; see ``store_error``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import os
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
 
 import numpy as np
 
-from storyline.errors import AMBIGUOUS_SHOWN, AmbiguousId, NotFound, StoreError, WorkspaceMissing
+from storyline.errors import (
+    AMBIGUOUS_SHOWN,
+    AmbiguousId,
+    InputError,
+    NotFound,
+    StoreError,
+    WorkspaceMissing,
+)
 from storyline.query import Filters
 from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story, Vector
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# "STLY": marks a SQLite file as a storyline workspace (``PRAGMA application_id``; see
+# https://www.sqlite.org/fileformat.html#application_id). v1 files carry 0.
+APPLICATION_ID = 0x53544C59
+# How long a writer waits for another process's write transaction before giving up. Write
+# transactions are one chunk of already-encoded documents (well under a second on this machine)
+# or the final settle pass (seconds for 10k articles), so a minute only runs out when something
+# is stuck.
+BUSY_TIMEOUT_MS = 60_000
+# Longest reason kept in an error row: an exception's message can carry the whole input.
+MAX_REASON_CHARS = 500
 
 # Named migrations, applied in order, each in its own transaction; applied names are recorded
 # in `migrations`. Never edit an applied one: append a new one.
@@ -99,7 +137,77 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        # Stories assigned as chunks commit are provisional until the run's settle pass puts
+        # this run's articles in the total order (see workspace.py): readers see progress.
+        "0002_provisional",
+        """
+        ALTER TABLE articles ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX articles_provisional ON articles(provisional) WHERE provisional = 1;
+        """,
+    ),
+    (
+        # Substring search for scripts written without spaces (CJK, Thai, ...), which the
+        # unicode61 tokenizer indexes as whole runs; rebuilt from the rows already stored.
+        "0003_trigram_search",
+        """
+        CREATE VIRTUAL TABLE articles_trigram USING fts5(
+            title, text, content='articles', content_rowid='rowid', tokenize='trigram'
+        );
+        INSERT INTO articles_trigram(articles_trigram) VALUES ('rebuild');
+        CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_trigram(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_trigram(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """,
+    ),
+    (
+        # Views for sqlite-utils, datasette and pandas (docs/schema.md). Dates as stored (ISO
+        # 8601, offset kept) and as UTC (`*_utc`; a date without offset is taken as UTC).
+        "0004_views",
+        """
+        CREATE VIEW article_view AS
+        SELECT a.id, a.story_id, a.title, a.lang, a.site, a.author, a.url, a.source,
+               a.published,
+               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
+               a.ingested_at, a.mixed_lang, a.extractor, a.story_score,
+               length(a.text) AS chars, a.text
+        FROM articles a;
+        CREATE VIEW story_articles AS
+        SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.title,
+               a.lang, a.site, a.url, a.source, a.published,
+               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
+               a.story_score AS score
+        FROM stories s JOIN articles a ON a.story_id = s.id;
+        CREATE VIEW story_summary AS
+        SELECT s.id, s.title, s.size,
+               (SELECT group_concat(DISTINCT lang) FROM articles
+                WHERE story_id = s.id AND lang IS NOT NULL) AS languages,
+               (SELECT group_concat(DISTINCT site) FROM articles
+                WHERE story_id = s.id AND site IS NOT NULL) AS sites,
+               s.first_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.first_date) AS first_date_utc,
+               s.last_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.last_date) AS last_date_utc,
+               s.created_at, s.updated_at
+        FROM stories s;
+        """,
+    ),
 ]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 ARTICLE_COLUMNS = (
     "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
@@ -116,16 +224,98 @@ def _iso(value: datetime | date | None) -> str | None:
 
 
 def _dt(value: str | None) -> datetime | None:
-    """A stored date as an aware UTC datetime; naive values (older workspaces) are UTC."""
+    """A stored date back as an aware datetime with the offset it was stored with; naive values
+    (older workspaces) are taken as UTC; anything unreadable (a v1 row, a hand edit) is None."""
+    parsed = _parse(datetime.fromisoformat, value)
+    if not isinstance(parsed, datetime):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _day(value: str | None) -> date | None:
+    return _parse(date.fromisoformat, value)
+
+
+def _parse(parse: Callable[[str], date], value: str | None) -> date | None:
     if not value:
         return None
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(UTC)
-    except (OverflowError, ValueError):  # year 1 with a positive offset has no UTC form
-        return parsed
+        return parse(value)
+    except (TypeError, ValueError):
+        log.warning("ignoring unreadable stored date %r", value)
+        return None
+
+
+def safe_text(value: str) -> str:
+    """``value`` storable as UTF-8: lone surrogates (a non-UTF-8 file name) shown as ``\\udcff``."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """True when ``exc`` means the workspace itself is unusable (not one document's fault)."""
+    if isinstance(exc, StoreError):
+        return True
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.DataError | sqlite3.ProgrammingError
+    )
+
+
+_HINTS = (
+    (
+        "disk is full",
+        "the disk (or the file's size limit) is full: free space and run the same "
+        "command again; everything committed before is intact",
+    ),
+    (
+        "readonly",
+        "the file or its directory is read-only: use a writable copy for commands that write",
+    ),
+    (
+        "read-only",
+        "the file or its directory is read-only: use a writable copy for commands that write",
+    ),
+    (
+        "locked",
+        "another storyline process held the workspace for over "
+        f"{BUSY_TIMEOUT_MS // 1000} s: try again when it has finished",
+    ),
+    (
+        "busy",
+        "another storyline process held the workspace for over "
+        f"{BUSY_TIMEOUT_MS // 1000} s: try again when it has finished",
+    ),
+    ("not a database", "the file is not a SQLite database: pick another --db path"),
+    ("malformed", "the file is corrupt: restore it from a backup or pick another --db path"),
+    ("unable to open", "the file cannot be opened: check the path and its permissions"),
+)
+
+
+def store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
+    """The ``StoreError`` (exit 4) for a SQLite failure, with what to do about it."""
+    message = str(exc)
+    hint = next((h for key, h in _HINTS if key in message.lower()), "")
+    suffix = f"; {hint}" if hint else ""
+    return StoreError(f"workspace {str(path)!r} is unusable: {message}{suffix}")
+
+
+def _guarded(method: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
+    """A read whose SQLite failure of the store itself (corrupt page, I/O error) comes out as
+    ``StoreError`` (exit 4) instead of a raw traceback."""
+
+    @functools.wraps(method)
+    def guarded(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(store, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if is_store_failure(exc):
+                raise store_error(exc, store.path) from exc
+            raise
+
+    return guarded
 
 
 def to_blob(vector: Vector) -> bytes:
@@ -141,22 +331,63 @@ class Store:
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
-    (read-only commands must never leave an empty workspace behind a typo).
+    (read-only commands must never leave an empty workspace behind a typo). ``readonly=True``
+    opens the file without ever writing to it (also used, with ``create=False``, when the file
+    or its directory is not writable).
     """
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    def __init__(self, path: str | Path, create: bool = True, readonly: bool = False) -> None:
+        if str(path) == ":memory:" or str(path).startswith("file::memory:"):
+            raise StoreError(
+                "an in-memory workspace (:memory:) keeps nothing once the command ends: "
+                "give --db a file path"
+            )
         self.path = Path(path)
-        if not create and not self.path.exists():
+        exists = self.path.exists()
+        if not create and not exists:
             raise WorkspaceMissing(str(path))
+        if not create and not readonly and not _writable(self.path):
+            readonly = True
+        self.readonly = readonly
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.migrate()
+            self.conn = self._connect(readonly)
+            if readonly and self._kind() != "new" and self._pending() and _writable(self.path):
+                self.conn.close()  # a v1 workspace: upgrade it once, then read
+                self.conn = self._connect(readonly=False)
+                self.readonly = False
+            if self.readonly:
+                self._check_readonly()
+            else:
+                self.migrate()
+                self.conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable storyline workspace: {exc}") from exc
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise store_error(exc, self.path) from exc
+        except StoreError:
+            self.conn.close()
+            raise
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        if readonly:
+            uri = "file:" + quote(str(self.path.resolve())) + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL file in a directory where not even the -shm can be made: nobody can
+                # be writing it, so read it as immutable.
+                conn.close()
+                uri = "file:" + quote(str(self.path.resolve())) + "?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not readonly:
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        return conn
 
     def __enter__(self) -> Store:
         return self
@@ -167,27 +398,114 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The workspace's own files: the database and its -wal, -shm and -journal companions."""
+        base = self.path.resolve()
+        return (base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal")))
+
     # -- transactions and migrations ---------------------------------------------------------
 
     def transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
+        """A write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on an
+        exception; a SQLite failure of the store itself comes out as ``StoreError``."""
+        return _Transaction(self.conn, self.path)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """One document's writes inside the current transaction: undone alone if they fail."""
+        self.conn.execute("SAVEPOINT doc")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO doc")
+                self.conn.execute("RELEASE doc")
+            raise
+        self.conn.execute("RELEASE doc")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one committed state (no torn reads while an ingest writes)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def _kind(self) -> str:
+        """``ours``, ``v1`` or ``new`` (an empty database); raises for anybody else's file."""
+        app = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app == APPLICATION_ID:
+            return "ours"
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if app == 0 and not tables:
+            return "new"
+        if app == 0 and "migrations" in tables:
+            names = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+            if "0001_initial" in names:
+                return "v1"
+        shown = ", ".join(sorted(tables)[:5]) or "none"
+        raise StoreError(
+            f"{str(self.path)!r} is a SQLite database but not a storyline workspace "
+            f"(application_id {app}, tables: {shown}): refusing to change it; "
+            "give --db another path"
+        )
+
+    def _pending(self) -> list[str]:
+        if self._kind() == "new":
+            return [name for name, _ in MIGRATIONS]
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        done = (
+            {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+            if "migrations" in tables
+            else set()
+        )
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def _check_readonly(self) -> None:
+        if self._kind() == "new":  # an empty file: a read must not turn it into a workspace
+            raise WorkspaceMissing(str(self.path))
+        pending = self._pending()
+        if pending:
+            raise StoreError(
+                f"workspace {str(self.path)!r} was made by an older storyline and needs "
+                f"upgrading ({', '.join(pending)}), but it is read-only here: run any write "
+                "command on a writable copy first"
+            )
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations, each atomically. Returns the names applied now."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-        )
-        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
-        applied = []
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            with self.transaction():
+        """Apply pending migrations. The check and every migration run in one ``BEGIN
+        IMMEDIATE`` transaction, so processes racing to open a new file queue instead of
+        colliding. Returns the names applied now."""
+        self._kind()  # refuse a foreign file before taking any lock on it
+        with self.transaction():
+            self._kind()
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
+            applied = []
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
                 for statement in _statements(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
-            applied.append(name)
+                applied.append(name)
+            if applied or self.conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         return applied
+
+    def data_version(self) -> int:
+        """Changes whenever *another* connection commits (``PRAGMA data_version``)."""
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -198,14 +516,22 @@ class Store:
     def has_error(self, error: DocError) -> bool:
         row = self.conn.execute(
             "SELECT 1 FROM errors WHERE source = ? AND sha256 IS ? AND stage = ?",
-            (error.source, error.sha256, error.stage),
+            (safe_text(error.source), error.sha256, error.stage),
         ).fetchone()
         return row is not None
 
     def add_raw(self, raw: RawDoc) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO raw_docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (raw.sha256, raw.source, raw.fmt, raw.url, _iso(raw.fetched_at), len(raw.data), now()),
+            (
+                raw.sha256,
+                safe_text(raw.source),
+                raw.fmt,
+                raw.url,
+                _iso(raw.fetched_at),
+                len(raw.data),
+                now(),
+            ),
         )
 
     def add_article(self, article: Article, embedding: Embedding) -> str:
@@ -226,7 +552,7 @@ class Store:
             (
                 article_id,
                 article.raw_sha256,
-                article.source,
+                safe_text(article.source),
                 article.url,
                 article.title,
                 article.text,
@@ -258,8 +584,25 @@ class Store:
         self.conn.execute(
             "INSERT OR IGNORE INTO errors (source, sha256, stage, reason, at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (error.source, error.sha256, error.stage, error.reason, now()),
+            (
+                safe_text(error.source),
+                error.sha256,
+                error.stage,
+                safe_text(error.reason[:MAX_REASON_CHARS]),
+                now(),
+            ),
         )
+
+    def remove_article(self, article_id: str) -> None:
+        """Take a stored article back out (with its vectors and raw row): a later stage failed
+        for it, so it becomes an error row instead and a rerun tries it again."""
+        row = self.conn.execute(
+            "SELECT raw_sha256 FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        self.conn.execute("DELETE FROM embeddings WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        if row is not None:
+            self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
 
     def save_story(self, story: Story, centroid: Vector, model: str, clusterer: str) -> None:
         stamp = now()
@@ -282,20 +625,48 @@ class Store:
             ),
         )
 
-    def assign(self, article_id: str, story_id: str, score: float | None) -> None:
+    def assign(
+        self, article_id: str, story_id: str, score: float | None, provisional: bool = False
+    ) -> None:
         self.conn.execute(
-            "UPDATE articles SET story_id = ?, story_score = ? WHERE id = ?",
-            (story_id, score, article_id),
+            "UPDATE articles SET story_id = ?, story_score = ?, provisional = ? WHERE id = ?",
+            (story_id, score, int(provisional), article_id),
         )
+
+    def take_back_provisional(self) -> list[str]:
+        """Unassign every provisionally assigned article; returns the stories they were in."""
+        stories = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT story_id FROM articles WHERE provisional = 1 "
+                "AND story_id IS NOT NULL ORDER BY story_id"
+            )
+        ]
+        self.conn.execute(
+            "UPDATE articles SET story_id = NULL, story_score = NULL, provisional = 0 "
+            "WHERE provisional = 1"
+        )
+        return stories
+
+    def members(self, story_id: str) -> list[tuple[datetime | None, Vector]]:
+        """A story's articles as (publication date, document vector)."""
+        rows = self.conn.execute(
+            "SELECT a.published, e.doc FROM articles a JOIN embeddings e ON e.article_id = a.id "
+            "WHERE a.story_id = ?",
+            (story_id,),
+        )
+        return [(_dt(r["published"]), from_blob(r["doc"])) for r in rows]
+
+    def delete_story(self, story_id: str) -> None:
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     # -- reads --------------------------------------------------------------------------------
 
     def unassigned(self) -> Iterator[tuple[Article, Vector]]:
-        """Articles not yet in a story, oldest publication first (undated ones last)."""
+        """Articles not yet in a story, in no particular order (the caller orders them)."""
         rows = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS}, e.doc FROM articles a "
-            "JOIN embeddings e ON e.article_id = a.id WHERE a.story_id IS NULL "
-            "ORDER BY a.published IS NULL, a.published, a.rowid"
+            f"SELECT {', '.join('a.' + c.strip() for c in ARTICLE_COLUMNS.split(','))}, e.doc "
+            "FROM articles a JOIN embeddings e ON e.article_id = a.id WHERE a.story_id IS NULL"
         )
         for row in rows:
             yield _article(row), from_blob(row["doc"])
@@ -306,22 +677,26 @@ class Store:
         ):
             yield _story(row), from_blob(row["centroid"])
 
+    @_guarded
     def stories(self, limit: int | None = None, min_size: int = 1) -> list[Story]:
-        rows = self.conn.execute(
-            "SELECT id, title, size, first_date, last_date FROM stories WHERE size >= ? "
-            "ORDER BY size DESC, last_date DESC, id LIMIT ?",
-            (min_size, -1 if limit is None else limit),
-        ).fetchall()
-        return [self._with_members(_story(row)) for row in rows]
+        with self.snapshot():
+            rows = self.conn.execute(
+                "SELECT id, title, size, first_date, last_date FROM stories WHERE size >= ? "
+                "ORDER BY size DESC, last_date DESC, id LIMIT ?",
+                (min_size, -1 if limit is None else limit),
+            ).fetchall()
+            return [self._with_members(_story(row)) for row in rows]
 
+    @_guarded
     def story(self, story_id: str) -> Story:
-        row = self.conn.execute(
-            "SELECT id, title, size, first_date, last_date FROM stories WHERE id = ?",
-            (story_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no story {story_id!r}: list them with `storyline stories`")
-        return self._with_members(_story(row))
+        with self.snapshot():
+            row = self.conn.execute(
+                "SELECT id, title, size, first_date, last_date FROM stories WHERE id = ?",
+                (story_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no story {story_id!r}: list them with `storyline stories`")
+            return self._with_members(_story(row))
 
     def _with_members(self, story: Story) -> Story:
         rows = self.conn.execute(
@@ -342,6 +717,7 @@ class Store:
             articles=tuple(r["id"] for r in rows),
         )
 
+    @_guarded
     def articles(
         self, story_id: str | None = None, ids: Iterable[str] | None = None
     ) -> list[Article]:
@@ -363,6 +739,7 @@ class Store:
             raise NotFound(f"no article {article_id!r}")
         return found[0]
 
+    @_guarded
     def embedding(self, article_id: str) -> Embedding:
         row = self.conn.execute(
             "SELECT model, doc, sentences, sentence_vectors FROM embeddings WHERE article_id = ?",
@@ -378,26 +755,66 @@ class Store:
             sentence_vectors=from_blob(row["sentence_vectors"], doc.shape[0]),
         )
 
+    @_guarded
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search (FTS5 syntax); returns articles with a highlighted snippet."""
+        """Full-text search; returns articles with a highlighted snippet, best first.
+
+        Words go to the unicode61 index (FTS5 syntax: ``AND``, ``OR``, ``NOT``, ``"phrases"``,
+        ``prefix*``). A query in a script written without spaces (Chinese, Japanese, Thai, ...)
+        goes to the trigram index as substrings instead: ``政府`` finds ``日本政府は…``. An
+        invalid FTS5 query raises ``InputError`` (exit 2) saying how to quote it.
+        """
+        if _UNSPACED.search(query):
+            return self._substring_search(query, limit)
+        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         try:
             rows = self.conn.execute(
-                f"SELECT {', '.join('a.' + c.strip() for c in ARTICLE_COLUMNS.split(','))}, "
-                "snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+                f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
                 "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
                 (query, limit),
             ).fetchall()
-        except sqlite3.OperationalError:
-            # Not valid FTS5 syntax (a stray quote or operator): search it as a phrase instead.
+        except sqlite3.OperationalError as exc:
+            if is_store_failure(exc) and not _FTS_SYNTAX.search(str(exc)):
+                raise store_error(exc, self.path) from exc
             phrase = '"' + query.replace('"', '""') + '"'
-            return self.search(phrase, limit) if phrase != query else []
+            raise InputError(
+                f"invalid full-text query {query!r} ({exc}): FTS5 syntax takes words, "
+                f'AND/OR/NOT, prefix* and "quoted phrases"; to search the text as typed, '
+                f"quote it: {phrase}"
+            ) from exc
         return [(_article(row), row["snippet"]) for row in rows]
 
-    def errors(self) -> list[DocError]:
+    def _substring_search(self, query: str, limit: int) -> list[tuple[Article, str]]:
+        """Every whitespace-separated term of ``query`` as a substring (trigram index)."""
+        terms = [t for t in query.replace('"', " ").split() if t not in {"AND", "OR", "NOT"}]
+        if not terms:
+            return []
+        # The trigram index serves LIKE only without an ESCAPE clause: use one only if needed.
+        escape = " ESCAPE '\\'" if any(c in t for t in terms for c in "\\%_") else ""
+        where = " AND ".join(f"(t.title LIKE ?{escape} OR t.text LIKE ?{escape})" for _ in terms)
+        params: list[Any] = []
+        for term in terms:
+            pattern = "%" + (re.sub(r"([\\%_])", r"\\\1", term) if escape else term) + "%"
+            params += [pattern, pattern]
+        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {columns}, a.text FROM articles_trigram t "
+            f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [(_article(row), _snippet(row["text"], terms)) for row in rows]
+
+    @_guarded
+    def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
+        """Error rows in the order they were recorded; ``limit``/``offset`` page through them."""
+        rows = self.conn.execute(
+            "SELECT source, reason, stage, sha256 FROM errors ORDER BY id LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
         return [
             DocError(source=r["source"], reason=r["reason"], stage=r["stage"], sha256=r["sha256"])
-            for r in self.conn.execute("SELECT * FROM errors ORDER BY id")
+            for r in rows
         ]
 
     # -- filtered reads and id prefixes (the CLI's listings) ---------------------------------
@@ -437,16 +854,6 @@ class Store:
         params.append(-1 if where.limit is None else where.limit)
         return [_article(row) for row in self.conn.execute(sql, params)]
 
-    def fts_problem(self, query: str) -> str | None:
-        """Why ``query`` is not valid FTS5 syntax (SQLite's message), or ``None`` if it is."""
-        try:
-            self.conn.execute(
-                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            return str(exc)
-        return None
-
     def resolve_id(self, kind: str, prefix: str) -> str:
         """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
 
@@ -469,6 +876,12 @@ class Store:
         listing = "stories" if kind == "story" else "articles"
         raise NotFound(f"no {kind} {prefix!r}: list them with `storyline {listing}`")
 
+    @_guarded
+    def error_count(self) -> int:
+        count: int = self.conn.execute("SELECT count(*) FROM errors").fetchone()[0]
+        return count
+
+    @_guarded
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("raw_docs", "articles", "stories", "errors"):
@@ -477,14 +890,37 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
+        self.path = path
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise store_error(exc, self.path) from exc
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc is not None:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and is_store_failure(exc):
+                raise store_error(exc, self.path) from exc
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as failure:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise store_error(failure, self.path) from failure
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write ``path`` (or create it) and the WAL files beside it."""
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
 
 
 def _window(where: Filters, last: str, first: str) -> str:
@@ -511,6 +947,37 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
+# Scripts written without spaces between words: unicode61 indexes whole runs of them as one
+# token, so they are searched as substrings in the trigram index (Thai, Lao, Myanmar, Khmer,
+# kana, CJK ideographs and compatibility forms, Hangul syllables, CJK extension B+).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+# What SQLite says about a query FTS5 cannot parse (as opposed to a broken store).
+_FTS_SYNTAX = re.compile(r"fts5|syntax error|unterminated|no such column|unknown special")
+SNIPPET_CONTEXT = 30  # characters either side of a substring hit
+
+
+def _snippet(text: str, terms: list[str]) -> str:
+    """A FTS-style snippet (hit in ``[...]``) around the first term found in ``text``."""
+    folded = text.casefold()
+    for term in terms:
+        at = folded.find(term.casefold())
+        if at >= 0:
+            start, end = max(0, at - SNIPPET_CONTEXT), at + len(term) + SNIPPET_CONTEXT
+            return (
+                ("…" if start else "")
+                + text[start:at]
+                + "["
+                + text[at : at + len(term)]
+                + "]"
+                + text[at + len(term) : end]
+                + ("…" if end < len(text) else "")
+            )
+    return text[: 2 * SNIPPET_CONTEXT]
+
+
 def _article(row: sqlite3.Row) -> Article:
     dateline = None
     if row["dateline"]:
@@ -518,7 +985,7 @@ def _article(row: sqlite3.Row) -> Article:
         dateline = Dateline(
             text=d["text"],
             place=d["place"],
-            date=date.fromisoformat(d["date"]) if d["date"] else None,
+            date=_day(d.get("date")),
             agency=d["agency"],
         )
     return Article(

@@ -8,25 +8,42 @@
 Ingest is resumable: documents are committed in chunks, each raw document is keyed by the
 sha256 of its bytes (the same input twice adds nothing), and clustering picks up every stored
 article that has no story yet — also those left by an interrupted run.
+
+Per-document isolation: whatever one document raises — in the reader, extract, language,
+embed, the store insert (each document's rows go in under their own SAVEPOINT) or clustering —
+becomes that document's error row (stage and reason; an unexpected exception is recorded with
+its type and message, its traceback logged at debug level) and the rest of the chunk and the
+batch go on. Only a failure of the store itself (``StoreError``: disk full, read-only, corrupt)
+stops an ingest.
+
+Concurrency: a chunk is read, cleaned and encoded with no lock held; only then does one short
+``BEGIN IMMEDIATE`` transaction re-check for duplicates (another process may have stored the
+same bytes meanwhile), insert the chunk and assign its articles to stories *provisionally*, so
+readers see stories grow while a long ingest runs. When the run ends, a settle pass (one
+transaction) takes every provisional assignment back and assigns those articles again in the
+total order of ``cluster.order_key``: the same documents give the same story ids and groupings
+whatever their input order. Writers queue on SQLite's busy timeout (``BUSY_TIMEOUT_MS``).
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from storyline.cluster import CLUSTERER, StoryIndex, timestamp
-from storyline.errors import DocumentError
+import numpy as np
+
+from storyline.cluster import CLUSTERER, StoryIndex, moment, order_key, timestamp
+from storyline.errors import DocumentError, MissingDependency, StoreError
 from storyline.query import Filters, bound
 from storyline.read import read
-from storyline.records import Article, DocError, RawDoc, Story
-from storyline.store import Store
+from storyline.read.files import expand
+from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
+from storyline.store import MAX_REASON_CHARS, Store, is_store_failure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,16 +55,37 @@ DateBound = datetime | date | str | None
 
 log = logging.getLogger(__name__)
 
-# Documents per transaction: small enough that a crash loses little, large enough that commits
-# do not dominate (each commit is an fsync of the WAL).
+# Documents per write transaction: small enough that a crash loses little and other writers
+# wait little, large enough that commits do not dominate (each commit is an fsync of the WAL).
 CHUNK = 64
 
 Progress = Callable[[str, RawDoc | DocError], None]
 
+# The stage an unexpected exception is recorded under: the deepest storyline module it passed.
+_STAGES = (
+    ("storyline.read", "read"),
+    ("storyline.decode", "decode"),
+    ("storyline.extract", "extract"),
+    ("storyline.language", "language"),
+    ("storyline.embed", "embed"),
+    ("storyline.store", "store"),
+    ("storyline.cluster", "cluster"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """A document whose own id was already taken: stored under ``stored_as`` instead."""
+
+    source: str
+    id: str
+    stored_as: str
+
 
 @dataclass
 class IngestReport:
-    """What one ``ingest`` call did. ``failed`` documents are listed by ``errors()``."""
+    """What one ``ingest`` call did. ``failed`` documents are listed by ``errors()``;
+    ``renamed`` lists documents whose id (a JSONL ``id``) was taken and had to change."""
 
     read: int = 0
     new: int = 0
@@ -55,6 +93,7 @@ class IngestReport:
     failed: int = 0
     new_stories: int = 0
     errors: list[DocError] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object ``ingest --format json`` prints."""
@@ -67,19 +106,33 @@ class IngestReport:
             "errors": [
                 {"source": e.source, "stage": e.stage, "reason": e.reason} for e in self.errors
             ],
+            "renamed": [
+                {"source": r.source, "id": r.id, "stored_as": r.stored_as} for r in self.renamed
+            ],
         }
+
+
+Processed = tuple[RawDoc, tuple[Article, Embedding] | DocError | None]
 
 
 class Workspace:
     """One SQLite file of articles and stories, with the pipeline that fills it."""
 
     def __init__(
-        self, path: str | os.PathLike[str], encoder: str = "use", create: bool = True
+        self,
+        path: str | os.PathLike[str],
+        encoder: str = "use",
+        create: bool = True,
+        readonly: bool = False,
     ) -> None:
         self.path = Path(path)
-        self.store = Store(self.path, create=create)
+        self.store = Store(self.path, create=create, readonly=readonly)
         self._encoder_spec = encoder
         self._pipeline: Pipeline | None = None
+        # Open stories kept between chunks of one run; rebuilt from the store whenever another
+        # connection has committed since (``PRAGMA data_version``) or a write was rolled back.
+        self._index: StoryIndex | None = None
+        self._index_version = -1
 
     def __repr__(self) -> str:
         c = self.store.counts()
@@ -99,6 +152,11 @@ class Workspace:
         self.store.close()
 
     @property
+    def files(self) -> tuple[Path, ...]:
+        """The workspace's own files (database, -wal, -shm, -journal), absolute: never input."""
+        return self.store.files
+
+    @property
     def pipeline(self) -> Pipeline:
         """The cleaning and embedding stages; models load on first use."""
         if self._pipeline is None:  # models load on first use, not on open
@@ -116,43 +174,94 @@ class Workspace:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Read, clean, embed and store every document in ``inputs`` (one path or several);
-        then cluster them."""
+        then cluster them. Raises ``StoreError`` only when the workspace itself fails."""
+        if self.store.readonly:
+            raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot ingest")
         if isinstance(inputs, str | os.PathLike):
             inputs = [inputs]
         report = IngestReport()
         pending: list[RawDoc | DocError] = []
-        for item in read(inputs, stdin=stdin):
+        for item in self._documents(inputs, stdin):
             pending.append(item)
             if len(pending) >= CHUNK:
                 self._ingest_chunk(pending, report, progress)
                 pending = []
         self._ingest_chunk(pending, report, progress)
-        report.new_stories = self.cluster()
+        report.new_stories = self.settle()
         return report
+
+    def _documents(
+        self, inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None
+    ) -> Iterator[RawDoc | DocError]:
+        """Every document of every input file; a reader that raises costs only that file."""
+        for path in expand(inputs):  # raises InputError up front for a path that is not there
+            try:
+                yield from read([path], stdin=stdin)
+            except Exception as exc:  # a reader bug costs one file, not the batch
+                log.debug("reading %r failed", path, exc_info=True)
+                yield DocError(path, _reason(exc), "read")
 
     def _ingest_chunk(
         self, items: list[RawDoc | DocError], report: IngestReport, progress: Progress | None
     ) -> None:
-        with self.store.transaction():
-            for item in items:
-                report.read += 1
-                if isinstance(item, DocError):
-                    outcome = self._fail(item, report)
-                elif self.store.has_raw(item.sha256):
-                    report.duplicates += 1
-                    outcome = "duplicate"
-                else:
-                    outcome = self._add(item, report)
-                if progress is not None:
-                    progress(outcome, item)
-
-    def _add(self, raw: RawDoc, report: IngestReport) -> str:
+        if not items:
+            return
+        processed = [self._process(item) for item in items]  # no lock held while encoding
+        outcomes: list[tuple[str, RawDoc | DocError]] = []
         try:
-            article, embedding = self.pipeline.process(raw)
+            with self.store.transaction():
+                for item, result in zip(items, processed, strict=True):
+                    report.read += 1
+                    outcomes.append((self._write(item, result, report), item))
+                self._cluster(provisional=True, report=report)
+        except BaseException:
+            self._index = None  # it may hold assignments that were rolled back
+            raise
+        if progress is not None:
+            for outcome, item in outcomes:
+                progress(outcome, item)
+
+    def _process(self, item: RawDoc | DocError) -> tuple[Article, Embedding] | DocError | None:
+        """Clean and embed one document; None for bytes already stored."""
+        if isinstance(item, DocError) or self.store.has_raw(item.sha256):
+            return None
+        pipeline = self.pipeline  # a model that cannot load fails the run, not each document
+        try:
+            return pipeline.process(item)
         except DocumentError as exc:
-            return self._fail(DocError(raw.source, exc.reason, exc.stage, raw.sha256), report)
-        self.store.add_raw(raw)
-        self.store.add_article(article, embedding)
+            return DocError(item.source, exc.reason, exc.stage, item.sha256)
+        except (StoreError, MissingDependency):
+            raise
+        except Exception as exc:  # one document's failure, not the batch's
+            stage = _stage_of(exc, default="process")
+            log.debug("%s failed in stage %s", item.source, stage, exc_info=True)
+            return DocError(item.source, _reason(exc), stage, item.sha256)
+
+    def _write(
+        self,
+        item: RawDoc | DocError,
+        result: tuple[Article, Embedding] | DocError | None,
+        report: IngestReport,
+    ) -> str:
+        if isinstance(item, DocError):
+            return self._fail(item, report)
+        if isinstance(result, DocError):
+            return self._fail(result, report)
+        if result is None or self.store.has_raw(item.sha256):  # stored (maybe meanwhile)
+            report.duplicates += 1
+            return "duplicate"
+        article, embedding = result
+        try:
+            with self.store.savepoint():
+                self.store.add_raw(item)
+                stored_as = self.store.add_article(article, embedding)
+        except Exception as exc:
+            if is_store_failure(exc):
+                raise
+            log.debug("storing %s failed", item.source, exc_info=True)
+            return self._fail(DocError(item.source, _reason(exc), "store", item.sha256), report)
+        if stored_as != article.id:
+            report.renamed.append(Renamed(item.source, article.id, stored_as))
         report.new += 1
         return "new"
 
@@ -165,12 +274,81 @@ class Workspace:
         report.errors.append(error)
         return "failed"
 
+    def settle(self) -> int:
+        """Assign every provisionally assigned or unassigned article again, in the total order
+        (one transaction). Returns the number of stories made by it."""
+        self._index = None
+        with self.store.transaction():
+            model = None
+            for story_id in self.store.take_back_provisional():
+                members = self.store.members(story_id)
+                if not members:
+                    self.store.delete_story(story_id)
+                    continue
+                model = model or self._model()
+                self._recompute(story_id, members, model)
+            return self._cluster(provisional=False)
+
     def cluster(self) -> int:
         """Give every article without a story its story (online). Returns new stories made."""
-        pending = list(self.store.unassigned())
+        with self.store.transaction():
+            return self._cluster(provisional=False)
+
+    def _model(self) -> str:
+        row = self.store.conn.execute("SELECT model FROM embeddings LIMIT 1").fetchone()
+        return str(row[0]) if row else ""
+
+    def _recompute(
+        self, story_id: str, members: list[tuple[datetime | None, Vector]], model: str
+    ) -> None:
+        stamps = [timestamp(when) for when, _ in members]
+        dated = [t for t in stamps if t == t]
+        story = Story(
+            id=story_id,
+            title="",
+            size=len(members),
+            languages=(),
+            sources=(),
+            first_date=moment(min(dated)) if dated else None,
+            last_date=moment(max(dated)) if dated else None,
+        )
+        total = np.sum([vector for _, vector in members], axis=0).astype(np.float32)
+        self.store.save_story(story, total, model, CLUSTERER)
+
+    def _cluster(self, provisional: bool, report: IngestReport | None = None) -> int:
+        """Assign unassigned articles in the total order, inside the caller's transaction."""
+        pending = sorted(
+            self.store.unassigned(), key=lambda p: order_key(p[0].published, p[0].raw_sha256)
+        )
         if not pending:
             return 0
-        index = StoryIndex(dim=pending[0][1].shape[0])
+        index = self._story_index(dim=pending[0][1].shape[0])
+        model = self._model()
+        titles: dict[str, str] = {}
+        for article, vector in pending:
+            try:
+                with self.store.savepoint():
+                    decision = index.assign(article.raw_sha256, vector, article.published)
+                    if decision.new:
+                        titles[decision.story_id] = article.title
+                    self._save_story(index, decision.story_id, titles, model)
+                    self.store.assign(article.id, decision.story_id, decision.score, provisional)
+            except Exception as exc:
+                if is_store_failure(exc):
+                    raise
+                # The index may hold half of this article: rebuild it from the store.
+                log.debug("clustering %s failed", article.source, exc_info=True)
+                self._index = None
+                self._drop(article, _reason(exc), report)
+                return len(titles) + self._cluster(provisional, report)
+        return len(titles)
+
+    def _story_index(self, dim: int) -> StoryIndex:
+        """The open stories, from the store unless the cached index is still current."""
+        version = self.store.data_version()
+        if self._index is not None and self._index.dim == dim and self._index_version == version:
+            return self._index
+        index = StoryIndex(dim=dim)
         for story, centroid in self.store.open_stories():
             index.load(
                 story.id,
@@ -179,16 +357,19 @@ class Workspace:
                 timestamp(story.first_date),
                 timestamp(story.last_date),
             )
-        model = self.store.embedding(pending[0][0].id).model
-        titles: dict[str, str] = {}
-        with self.store.transaction():
-            for article, vector in pending:
-                decision = index.assign(article.raw_sha256, vector, article.published)
-                if decision.new:
-                    titles[decision.story_id] = article.title
-                self._save_story(index, decision.story_id, titles, model)
-                self.store.assign(article.id, decision.story_id, decision.score)
-        return len(titles)
+        self._index, self._index_version = index, version
+        return index
+
+    def _drop(self, article: Article, reason: str, report: IngestReport | None) -> None:
+        """An article clustering cannot take becomes an error row (stage ``cluster``)."""
+        error = DocError(article.source, reason, "cluster", article.raw_sha256)
+        self.store.remove_article(article.id)
+        if not self.store.has_error(error):
+            self.store.add_error(error)
+            if report is not None:
+                report.failed += 1
+                report.new -= 1
+                report.errors.append(error)
 
     def _save_story(
         self, index: StoryIndex, story_id: str, titles: dict[str, str], model: str
@@ -200,8 +381,8 @@ class Workspace:
             size=size,
             languages=(),
             sources=(),
-            first_date=None if math.isnan(first) else datetime.fromtimestamp(first, UTC),
-            last_date=None if math.isnan(last) else datetime.fromtimestamp(last, UTC),
+            first_date=moment(first),
+            last_date=moment(last),
         )
         self.store.save_story(story, index.centroid_sum(story_id), model, CLUSTERER)
 
@@ -265,16 +446,18 @@ class Workspace:
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search over titles and text: (article, snippet) pairs, best first.
 
-        A query that is not valid FTS5 syntax (a stray quote or operator) is searched as a
-        phrase, with a warning on the ``storyline`` logger saying so."""
-        problem = self.store.fts_problem(query)
-        if problem is not None:
-            log.warning("not a valid full-text query (%s): searching it as a phrase", problem)
+        A query that is not valid FTS5 syntax (a stray quote or operator) raises ``InputError``
+        saying how to quote it; text in a script written without spaces (CJK, Thai) is searched
+        as substrings."""
         return self.store.search(query, limit=limit)
 
-    def errors(self) -> list[DocError]:
-        """The documents that could not be ingested, oldest first, each with its reason."""
-        return self.store.errors()
+    def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
+        """Documents that could not be ingested, oldest first; ``limit``/``offset`` page."""
+        return self.store.errors(limit=limit, offset=offset)
+
+    def error_count(self) -> int:
+        """How many error rows the workspace holds."""
+        return self.store.error_count()
 
     # -- exchange -----------------------------------------------------------------------------
 
@@ -305,8 +488,29 @@ class Workspace:
 
 
 def open(
-    path: str | os.PathLike[str] = "storyline.db", encoder: str = "use", create: bool = True
+    path: str | os.PathLike[str] = "storyline.db",
+    encoder: str = "use",
+    create: bool = True,
+    readonly: bool = False,
 ) -> Workspace:
     """Open the workspace file at ``path``; ``create=False`` raises ``WorkspaceMissing`` rather
-    than make a new one."""
-    return Workspace(path, encoder=encoder, create=create)
+    than make a new one; ``readonly=True`` never writes to the file."""
+    return Workspace(path, encoder=encoder, create=create, readonly=readonly)
+
+
+def _reason(exc: BaseException) -> str:
+    """An unexpected exception as an error row's reason: its type and (bounded) message."""
+    return f"{type(exc).__name__}: {exc}"[:MAX_REASON_CHARS]
+
+
+def _stage_of(exc: BaseException, default: str) -> str:
+    """The pipeline stage ``exc`` came from: the deepest storyline module in its traceback."""
+    stage = default
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        for prefix, name in _STAGES:
+            if module == prefix or module.startswith(prefix + "."):
+                stage = name
+        tb = tb.tb_next
+    return stage

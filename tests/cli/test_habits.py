@@ -212,10 +212,10 @@ def test_terminal_tables_are_capped_and_pipes_get_every_row(
     assert len(piped.output.splitlines()) == total
 
 
-def test_an_invalid_search_query_is_announced_on_stderr(sample_db: Path) -> None:
+def test_an_invalid_search_query_is_a_clear_error(sample_db: Path) -> None:
     result = run("--db", str(sample_db), "search", "Kestrel AND", "--format", "json")
-    assert result.exit_code == 0
-    assert "not a valid full-text query" in result.stderr and "as a phrase" in result.stderr
-    assert isinstance(json.loads(result.stdout), list)
+    assert result.exit_code == 2
+    assert "invalid full-text query" in result.stderr and "quote it" in result.stderr
+    assert result.stdout == ""
     valid = run("--db", str(sample_db), "search", "Kestrel", "--format", "json")
     assert valid.stderr == "" and json.loads(valid.stdout)

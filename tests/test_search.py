@@ -1,0 +1,109 @@
+"""Search across scripts, invalid queries, paged errors — on real SQLite files."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.errors import InputError
+from storyline.records import Article, Embedding, RawDoc
+from storyline.store import Store
+
+TEXTS = {
+    "ja": ("政府発表", "日本政府は新しい経済計画を発表した。東京の市場は上昇した。"),
+    "zh": ("北京新闻", "中国政府今天宣布了新的环境保护政策，北京市民表示欢迎。"),
+    "ko": ("서울 소식", "서울시는 새로운 대중교통 계획을 발표했다."),
+    "th": ("ข่าว", "รัฐบาลไทยประกาศนโยบายใหม่วันนี้"),
+    "fr": ("Élysée", "Le président a reçu le chancelier à l'Élysée mardi."),
+}
+
+
+def _store(path: Path) -> Store:
+    store = Store(path)
+    with store.transaction():
+        for lang, (title, text) in TEXTS.items():
+            data = text.encode()
+            raw = RawDoc(data, f"{lang}.txt", hashlib.sha256(data).hexdigest(), "text")
+            article = Article(
+                id=lang,
+                raw_sha256=raw.sha256,
+                source=raw.source,
+                title=title,
+                paragraphs=(text,),
+                published=datetime(2022, 1, 28, tzinfo=UTC),
+                lang=lang,
+            )
+            vec = np.ones(4, dtype=np.float32) / 2
+            store.add_raw(raw)
+            store.add_article(article, Embedding("m", vec, (), np.zeros((0, 4), np.float32)))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("政府", {"ja", "zh"}),  # two characters: shorter than a trigram
+        ("日本政府", {"ja"}),
+        ("政府 計画", {"ja"}),  # every term must occur
+        ("环境保护", {"zh"}),
+        ("대중교통", {"ko"}),
+        ("นโยบาย", {"th"}),
+        ("発表", {"ja"}),  # in the title and the text
+        ("elysee", {"fr"}),  # words still go to unicode61, diacritics folded
+    ],
+)
+def test_text_in_unspaced_scripts_is_found(tmp_path: Path, query: str, expected: set[str]) -> None:
+    with _store(tmp_path / "w.db") as store:
+        hits = store.search(query)
+        assert {a.id for a, _ in hits} == expected
+        for _, snippet in hits:
+            assert "[" in snippet and "]" in snippet
+
+
+def test_trigram_index_follows_deletes_and_updates(tmp_path: Path) -> None:
+    with _store(tmp_path / "w.db") as store:
+        with store.transaction():
+            store.conn.execute("UPDATE articles SET text = '台湾政府' WHERE id = 'zh'")
+            store.remove_article("ja")
+        assert {a.id for a, _ in store.search("政府")} == {"zh"}
+        assert store.search("环境保护") == []
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND AND", "title:", "a NEAR("])
+def test_invalid_query_is_an_input_error_with_a_hint(tmp_path: Path, query: str) -> None:
+    with _store(tmp_path / "w.db") as store:
+        with pytest.raises(InputError, match="invalid full-text query") as caught:
+            store.search(query)
+        assert "quote it" in str(caught.value)
+
+
+def test_invalid_query_in_the_cli_exits_2(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    _store(tmp_path / "w.db").close()
+    result = run_cli(tmp_path / "w.db", "search", '"unbalanced')
+    assert result.returncode == 2
+    assert "invalid full-text query" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_errors_page_through_300k_rows(tmp_path: Path) -> None:
+    with Store(tmp_path / "w.db") as store:
+        with store.transaction():
+            store.conn.executemany(
+                "INSERT INTO errors (source, sha256, stage, reason, at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    (f"crawl/{i}.html", f"{i:064x}", "extract", "no main text", "now")
+                    for i in range(300_000)
+                ),
+            )
+        assert store.error_count() == 300_000
+        page = store.errors(limit=50, offset=299_970)
+        assert [e.source for e in page] == [f"crawl/{i}.html" for i in range(299_970, 300_000)]
+        first = store.errors(limit=2)
+        assert [e.sha256 for e in first] == [f"{0:064x}", f"{1:064x}"]
