@@ -28,6 +28,7 @@ whatever their input order. Writers queue on SQLite's busy timeout (``BUSY_TIMEO
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -110,9 +111,6 @@ class IngestReport:
                 {"source": r.source, "id": r.id, "stored_as": r.stored_as} for r in self.renamed
             ],
         }
-
-
-Processed = tuple[RawDoc, tuple[Article, Embedding] | DocError | None]
 
 
 class Workspace:
@@ -301,8 +299,7 @@ class Workspace:
     def _recompute(
         self, story_id: str, members: list[tuple[datetime | None, Vector]], model: str
     ) -> None:
-        stamps = [timestamp(when) for when, _ in members]
-        dated = [t for t in stamps if t == t]
+        dated = [t for t in (timestamp(when) for when, _ in members) if not math.isnan(t)]
         story = Story(
             id=story_id,
             title="",
