@@ -29,9 +29,8 @@ from storyline.read.files import (
     GZIP_MAGIC,
     MAX_DOCUMENT_BYTES,
     SNIFF_BYTES,
-    STDIN,
-    STDIN_SOURCE,
     Opened,
+    display_path,
     expand,
     gunzip,
     looks_like_html,
@@ -91,7 +90,7 @@ def sniff(data: bytes, name: str) -> str:
 
 def _read_all(paths: list[str], stdin: BinaryIO | None) -> Iterator[RawDoc | DocError]:
     for path in paths:
-        source = STDIN_SOURCE if path == STDIN else path
+        source = display_path(path)
         try:
             with open_input(path, stdin if stdin is not None else sys.stdin.buffer) as opened:
                 yield from _dispatch(opened)

@@ -120,7 +120,23 @@ def open_input(path: str, stdin: BinaryIO) -> Iterator[Opened]:
     with open(path, "rb") as raw:
         info = os.fstat(raw.fileno())
         size = info.st_size if stat.S_ISREG(info.st_mode) else None
-        yield _replayed(raw, path, size)
+        yield _replayed(raw, display_path(path), size)
+
+
+def display_path(path: str) -> str:
+    """``path`` as a ``source`` string that can be stored (UTF-8) and printed.
+
+    A name that is not valid UTF-8 comes from ``os`` with its bad bytes as lone surrogates
+    (``os.fsdecode``); here they are written ``\\xe9``, so the string is storable and its bytes
+    can still be told from it (``os.fsencode(path)`` is the exact name).
+    """
+    if path == STDIN:
+        return STDIN_SOURCE
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 def gunzip(opened: Opened) -> Opened:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import BinaryIO
@@ -23,6 +24,7 @@ KNOWN_KEYS = ("id", "url", "title", "text", "html", "published", "site", "lang")
 CONTENT_KEYS = ("text", "html", "title")
 
 _CHUNK = 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawDoc | DocError]:
@@ -51,16 +53,9 @@ def parse_line(data: bytes, source: str, number: int) -> RawDoc | DocError:
     """One JSONL line (stripped) as a ``record`` RawDoc, or the DocError saying what is wrong."""
     digest = hashlib.sha256(data).hexdigest()
     try:
-        value = json.loads(data)
-    except json.JSONDecodeError as error:
-        reason = f"line {number}: not valid JSON: {error.msg} at column {error.colno}"
-        return DocError(source, reason, "read", sha256=digest)
-    except UnicodeDecodeError as error:
-        reason = (
-            f"line {number}: not valid UTF-8 at byte {error.start}; JSON Lines must be UTF-8 "
-            "(re-encode the file, e.g. with iconv)"
-        )
-        return DocError(source, reason, "read", sha256=digest)
+        value = load_json(data)
+    except NotJSON as error:
+        return DocError(source, f"line {number}: {error.reason}", "read", sha256=digest)
     if not isinstance(value, dict):
         reason = f"line {number}: not a JSON object but {_json_type(value)}"
         return DocError(source, reason, "read", sha256=digest)
@@ -70,6 +65,39 @@ def parse_line(data: bytes, source: str, number: int) -> RawDoc | DocError:
         reason = f"line {number}: no 'text', 'html' or 'title' to read (keys: {keys})"
         return DocError(source, reason, "read", sha256=digest)
     return record_doc(data, source, digest, fields)
+
+
+class NotJSON(ValueError):
+    """Bytes that ``load_json`` cannot turn into a value; ``reason`` says why, for an error row."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_json(data: bytes) -> object:
+    """``json.loads`` that raises only ``NotJSON``: besides syntax errors and bad UTF-8, the
+    stdlib raises ``ValueError`` for an integer over 4,300 digits and ``RecursionError`` for
+    deep nesting (~1,000 levels and more); both are hostile input, not a storyline failure."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise NotJSON(f"not valid JSON: {error.msg} at column {error.colno}") from error
+    except UnicodeDecodeError as error:
+        raise NotJSON(
+            f"not valid UTF-8 at byte {error.start}; JSON must be UTF-8 "
+            "(re-encode the file, e.g. with iconv)"
+        ) from error
+    except RecursionError as error:
+        raise NotJSON("not readable JSON: nested too deeply") from error
+    except ValueError as error:  # int(): "Exceeds the limit (4300 digits) ..."
+        raise NotJSON(f"not readable JSON: {str(error).split(';')[0]}") from error
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates (JSON allows ``"\\udfff"``) replaced by U+FFFD, so it can
+    be encoded as UTF-8 and stored; a valid escaped pair was already joined by the decoder."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def record_doc(data: bytes, source: str, digest: str, fields: dict[str, str]) -> RawDoc:
@@ -92,7 +120,7 @@ def record_fields(value: Mapping[str, object]) -> dict[str, str]:
     for key in KNOWN_KEYS:
         item = value.get(key)
         if isinstance(item, str):
-            fields[key] = item
+            fields[key] = scrub(item)
         elif isinstance(item, bool):
             fields[key] = "true" if item else "false"
         elif isinstance(item, int | float):
@@ -121,8 +149,8 @@ def looks_like_jsonl(head: bytes, *, truncated: bool) -> bool:
 
 def _is_object(line: bytes) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return isinstance(load_json(line), dict)
+    except NotJSON:
         return False
 
 
