@@ -79,7 +79,7 @@ def sniff(data: bytes, name: str) -> str:
     if head.lstrip().startswith(b"WARC/"):
         return "warc"
     # JSON Lines are UTF-8 by definition; a UTF-16 file starting with "{" is text.
-    if not wide and looks_like_jsonl(head, truncated=len(data) >= SNIFF_BYTES):
+    if not wide and looks_like_jsonl(head, truncated=len(data) >= SNIFF_BYTES, name=name):
         return "jsonl"
     if looks_like_feed(head):
         return "feed"

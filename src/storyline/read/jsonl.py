@@ -18,6 +18,9 @@ from typing import BinaryIO
 from storyline.read.files import MAX_DOCUMENT_BYTES, too_large
 from storyline.records import DocError, RawDoc
 
+# File names that say "JSON Lines" (they break a tie in sniffing, never override content).
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jl", ".jsonl.gz", ".ndjson.gz")
+
 KNOWN_KEYS = ("id", "url", "title", "text", "html", "published", "site", "lang")
 
 # A record needs one of these to have anything for the extract stage to work on.
@@ -128,12 +131,15 @@ def record_fields(value: Mapping[str, object]) -> dict[str, str]:
     return fields
 
 
-def looks_like_jsonl(head: bytes, *, truncated: bool) -> bool:
+def looks_like_jsonl(head: bytes, *, truncated: bool, name: str = "") -> bool:
     """Whether ``head`` (the first bytes of a file) reads as JSON Lines.
 
-    Most complete lines must parse as JSON objects; one bad line among good ones still counts,
-    so the reader can report it. When even the first line does not fit in ``head``
-    (``truncated``), a start like ``{"`` is taken as enough.
+    Decided on the complete lines: at least one must be a JSON object, and most must look like
+    one (start with ``{``) even if they do not parse, so a file with many broken lines is
+    still read as JSON Lines and each bad line becomes an error row instead of the whole file
+    turning into one text article. A ``.jsonl`` / ``.ndjson`` name needs only the one object.
+    When even the first line does not fit in ``head`` (``truncated``), a start like ``{"`` is
+    taken as enough.
     """
     lines = head.split(b"\n")
     if truncated:
@@ -141,10 +147,12 @@ def looks_like_jsonl(head: bytes, *, truncated: bool) -> bool:
     lines = [line.strip() for line in lines if line.strip()]
     if not lines:
         return head.lstrip().startswith(b'{"')
-    if not lines[0].startswith(b"{"):
+    if not any(_is_object(line) for line in lines):
         return False
-    objects = sum(1 for line in lines if _is_object(line))
-    return objects >= 1 and objects * 2 >= len(lines)
+    if name.lower().endswith(JSONL_SUFFIXES):
+        return True
+    braced = sum(1 for line in lines if line.startswith(b"{"))
+    return braced * 2 > len(lines)
 
 
 def _is_object(line: bytes) -> bool:
