@@ -60,13 +60,24 @@ def cli(ctx: click.Context, db: str) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--include", multiple=True, metavar="GLOB", help="In directories, read only these.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In directories, skip these.")
 @format_option
 @click.pass_obj
-def ingest(obj: Context, paths: Sequence[str], quiet: bool, fmt: str) -> None:
+def ingest(
+    obj: Context,
+    paths: Sequence[str],
+    quiet: bool,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    fmt: str,
+) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
     bar = output.progress(disable=quiet or fmt != "table")
     with obj.workspace(create=True) as ws, bar as advance:
-        report = ws.ingest(paths, stdin=sys.stdin.buffer, progress=advance)
+        report = ws.ingest(
+            paths, stdin=sys.stdin.buffer, progress=advance, include=include, exclude=exclude
+        )
     output.ingest_summary(report, fmt, db=obj.db)
     if report.failed:
         sys.exit(EXIT_SOME_FAILED if report.new or report.duplicates else EXIT_ALL_FAILED)

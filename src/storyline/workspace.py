@@ -102,14 +102,19 @@ class Workspace:
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         stdin: BinaryIO | None = None,
         progress: Progress | None = None,
+        *,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
     ) -> IngestReport:
         """Read, clean, embed and store every document in ``inputs`` (one path or several);
-        then cluster them."""
+        then cluster them. ``include`` / ``exclude`` globs choose files in directories (see
+        ``storyline.read.read``); the workspace's own files are never read."""
         if isinstance(inputs, str | os.PathLike):
             inputs = [inputs]
         report = IngestReport()
         pending: list[RawDoc | DocError] = []
-        for item in read(inputs, stdin=stdin):
+        own = [f"{self.path}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")]
+        for item in read(inputs, stdin=stdin, include=include, exclude=exclude, skip=own):
             pending.append(item)
             if len(pending) >= CHUNK:
                 self._ingest_chunk(pending, report, progress)

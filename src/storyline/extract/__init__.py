@@ -22,6 +22,7 @@ from storyline.extract.dateline import find_dateline
 from storyline.extract.fragment import EXTRACTOR as FRAGMENT
 from storyline.extract.fragment import fragment_text, is_fragment
 from storyline.extract.html import extract_html
+from storyline.extract.prose import no_article_text
 from storyline.extract.textdump import clean_dump
 from storyline.extract.when import parse_when
 from storyline.records import Article, Extraction, RawDoc
@@ -47,6 +48,9 @@ def extract(raw: RawDoc) -> Article:
             found = clean_dump(text)
     if not found.paragraphs:
         raise DocumentError("extract", "no article text left after removing boilerplate")
+    empty = no_article_text(found.paragraphs)
+    if empty is not None:
+        raise DocumentError("extract", empty)
     return Article(
         id=raw.fields.get("id") or raw.sha256[:16],
         raw_sha256=raw.sha256,
@@ -56,7 +60,7 @@ def extract(raw: RawDoc) -> Article:
         url=raw.fields.get("url") or found.url or raw.url,
         published=parse_when(raw.fields.get("published"), "published date") or found.published,
         site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
-        author=found.author,
+        author=raw.fields.get("author") or found.author,
         dateline=found.dateline,
         lang=_primary_subtag(raw.fields.get("lang")),
         extractor=found.extractor,

@@ -21,7 +21,21 @@ from storyline.records import DocError, RawDoc
 # File names that say "JSON Lines" (they break a tie in sniffing, never override content).
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jl", ".jsonl.gz", ".ndjson.gz")
 
-KNOWN_KEYS = ("id", "url", "title", "text", "html", "published", "site", "lang")
+KNOWN_KEYS = ("id", "url", "title", "text", "html", "published", "site", "lang", "author")
+
+# Other tools' names for the known keys, tried in order after the key itself: news-please
+# (maintext, date_publish, source_domain, language, authors) and trafilatura's JSON output
+# (date, source-hostname, hostname, source: the page URL). storyline's own ``extract`` JSON
+# uses the known keys.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("maintext",),
+    "published": ("date_publish", "date"),
+    "site": ("source-hostname", "source_domain", "hostname", "sitename"),
+    "lang": ("language",),
+    "author": ("authors",),
+    "url": ("source",),
+}
+_URL_START = ("http://", "https://")
 
 # A record needs one of these to have anything for the extract stage to work on.
 CONTENT_KEYS = ("text", "html", "title")
@@ -54,18 +68,25 @@ def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawDoc | DocError]:
 
 def parse_line(data: bytes, source: str, number: int) -> RawDoc | DocError:
     """One JSONL line (stripped) as a ``record`` RawDoc, or the DocError saying what is wrong."""
-    digest = hashlib.sha256(data).hexdigest()
     try:
         value = load_json(data)
     except NotJSON as error:
+        digest = hashlib.sha256(data).hexdigest()
         return DocError(source, f"line {number}: {error.reason}", "read", sha256=digest)
+    return parse_value(value, data, source, f"line {number}")
+
+
+def parse_value(value: object, data: bytes, source: str, where: str) -> RawDoc | DocError:
+    """A parsed JSON value (``data`` its bytes) as a ``record`` RawDoc, or the DocError saying
+    why it is none; ``where`` ("line 3", "record 3") starts the reason."""
+    digest = hashlib.sha256(data).hexdigest()
     if not isinstance(value, dict):
-        reason = f"line {number}: not a JSON object but {_json_type(value)}"
+        reason = f"{where}: not a JSON object but {_json_type(value)}"
         return DocError(source, reason, "read", sha256=digest)
     fields = record_fields(value)
     if not any(fields.get(key, "").strip() for key in CONTENT_KEYS):
         keys = ", ".join(sorted(str(key) for key in value)[:10]) or "none"
-        reason = f"line {number}: no 'text', 'html' or 'title' to read (keys: {keys})"
+        reason = f"{where}: no 'text', 'html' or 'title' to read (keys: {keys})"
         return DocError(source, reason, "read", sha256=digest)
     return record_doc(data, source, digest, fields)
 
@@ -103,6 +124,35 @@ def scrub(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def looks_like_json_records(head: bytes) -> bool:
+    """Whether ``head`` starts a JSON array of objects (``[ {``) or one pretty-printed object."""
+    start = head.lstrip()
+    if start.startswith(b"["):
+        return start[1:].lstrip().startswith((b"{", b"]"))
+    if not (start.startswith(b"{") and start[1:].lstrip().startswith(b'"')):
+        return False
+    return not _is_object(start.split(b"\n", 1)[0])  # a complete first line: JSON Lines-like
+
+
+def read_json(data: bytes, source: str) -> Iterator[RawDoc | DocError]:
+    """A JSON file holding an array of records (storyline's own ``extract --format json``,
+    news-please or trafilatura output), or one record: one RawDoc per record
+    (``source#N``), one DocError per element that is no record, or one for the whole file
+    when it is not readable JSON."""
+    try:
+        value = load_json(data)
+    except NotJSON as error:
+        yield DocError(source, error.reason, "read", sha256=hashlib.sha256(data).hexdigest())
+        return
+    records = value if isinstance(value, list) else [value]
+    for number, element in enumerate(records, start=1):
+        where = f"{source}#{number}"
+        canonical = json.dumps(element, sort_keys=True, ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+        yield parse_value(element, canonical, where, f"record {number}")
+
+
 def record_doc(data: bytes, source: str, digest: str, fields: dict[str, str]) -> RawDoc:
     """A structured record (JSONL line, feed item): its canonical bytes and its fields."""
     return RawDoc(
@@ -117,18 +167,30 @@ def record_doc(data: bytes, source: str, digest: str, fields: dict[str, str]) ->
 
 
 def record_fields(value: Mapping[str, object]) -> dict[str, str]:
-    """The known keys as strings: numbers and booleans as text; null, lists and objects dropped
-    (none of the known keys can hold them meaningfully)."""
+    """The known keys (or their ``ALIASES``) as strings: numbers and booleans as text, a list
+    of strings (news-please ``authors``) joined with ", "; null and objects dropped."""
     fields: dict[str, str] = {}
     for key in KNOWN_KEYS:
-        item = value.get(key)
-        if isinstance(item, str):
-            fields[key] = scrub(item)
-        elif isinstance(item, bool):
-            fields[key] = "true" if item else "false"
-        elif isinstance(item, int | float):
-            fields[key] = str(item)
+        for name in (key, *ALIASES.get(key, ())):
+            text = _as_text(value.get(name))
+            if key == "url" and name == "source" and not text.startswith(_URL_START):
+                continue  # storyline's own JSON: "source" is the input file, not a URL
+            if text.strip():
+                fields[key] = scrub(text)
+                break
     return fields
+
+
+def _as_text(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, int | float):
+        return str(item)
+    if isinstance(item, list):
+        return ", ".join(i.strip() for i in item if isinstance(i, str) and i.strip())
+    return ""
 
 
 def looks_like_jsonl(head: bytes, *, truncated: bool, name: str = "") -> bool:
@@ -175,5 +237,11 @@ def _next_line(stream: BinaryIO) -> tuple[bytes, bool]:
 
 
 def _json_type(value: object) -> str:
-    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    names = {
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+        dict: "an object",
+    }
     return names.get(type(value), "a number")
