@@ -47,7 +47,8 @@ def extract(raw: RawDoc) -> Article:
         else:
             found = clean_dump(text)
     if not found.paragraphs:
-        raise DocumentError("extract", "no article text left after removing boilerplate")
+        reason = "no article text found (nothing left after removing boilerplate)"
+        raise DocumentError("extract", reason)
     empty = no_article_text(found.paragraphs)
     if empty is not None:
         raise DocumentError("extract", empty)
