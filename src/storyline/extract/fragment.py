@@ -26,7 +26,9 @@ _BLOCKS = frozenset(
         "figcaption",
     }
 )
-_HIDDEN = ("script", "style", "noscript", "template", "head", "object", "embed", "svg", "iframe")
+_HIDDEN = frozenset(
+    ("script", "style", "noscript", "template", "head", "object", "embed", "svg", "iframe")
+)
 # A whole page (rather than a fragment) has one of these near its start.
 _PAGE = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.I)
 _PAGE_SNIFF_CHARS = 4096
@@ -42,6 +44,30 @@ def is_fragment(html: str) -> bool:
     return _PAGE.search(html, 0, _PAGE_SNIFF_CHARS) is None
 
 
+def _visible_text(root: etree._Element) -> list[str]:
+    """The text of ``root`` with a line break around each block element, hidden ones left out.
+
+    Walks the tree without modifying it (lxml refuses to set text holding control characters
+    that its parser let through) and without recursion (nesting can be thousands deep).
+    """
+    out: list[str] = []
+    hidden = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            hidden += tag in _HIDDEN
+            if hidden == 0:
+                out.append("\n" if tag in _BLOCKS else "")
+                out.append(element.text or "")
+            continue
+        hidden -= tag in _HIDDEN
+        if hidden == 0:
+            out.append("\n" if tag in _BLOCKS else "")
+            if element is not root:
+                out.append(element.tail or "")
+    return out
+
+
 def fragment_text(html: str) -> tuple[str, ...]:
     """The visible text of ``html`` as paragraphs (whitespace collapsed, empty ones dropped)."""
     if not html.strip():
@@ -52,15 +78,6 @@ def fragment_text(html: str) -> tuple[str, ...]:
         return ()
     if root is None:  # only a comment, or nothing lxml could make an element of
         return ()
-    for hidden in list(root.iter(*_HIDDEN)):
-        if hidden.getparent() is not None:
-            hidden.drop_tree()
-        else:
-            hidden.clear()
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in _BLOCKS:
-            element.text = "\n" + (element.text or "")
-            element.tail = "\n" + (element.tail or "")
-    text = "".join(root.itertext())
+    text = "".join(_visible_text(root))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return tuple(line for line in lines if line)
