@@ -130,14 +130,25 @@ def cli(ctx: click.Context, db: str, verbose: int, quiet: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--include", multiple=True, metavar="GLOB", help="In directories, read only these.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In directories, skip these.")
 @format_option(("table", "json", "jsonl"))
 @db_option
 @click.pass_obj
-def ingest(obj: Context, paths: Sequence[str], quiet: bool, fmt: str) -> None:
+def ingest(
+    obj: Context,
+    paths: Sequence[str],
+    quiet: bool,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    fmt: str,
+) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
     bar = output.progress(disable=quiet or obj.quiet or fmt != "table")
     with obj.workspace(create=True) as ws, bar as advance:
-        report = ws.ingest(paths, stdin=sys.stdin.buffer, progress=advance)
+        report = ws.ingest(
+            paths, stdin=sys.stdin.buffer, progress=advance, include=include, exclude=exclude
+        )
     code = 0
     if report.failed:
         code = EXIT_SOME_FAILED if report.new or report.duplicates else EXIT_ALL_FAILED

@@ -34,6 +34,26 @@ LEAD_WEIGHT = 1.0
 # online clustering 0.742 / 0.751 / 0.765 (calibration on the dev set, 2026-11-23).
 # Sentences shorter than this (characters) carry no fact worth a vector ("Update", "Source link").
 MIN_SENTENCE_CHARS = 20
+# --- bounds: what one document may cost the encoder ------------------------------------------
+# USE encodes a text in one piece and its memory grows with the text (~3.5 GB per MB of one
+# paragraph, DEPENDENCIES.md), so every text sent to the encoder is capped. The caps sit above
+# everything a real article reaches, so normal articles encode exactly as before: on the gold
+# main texts of extraction/scrapinghub + wcxb-dev-articles (972 pages) the longest lead is
+# 29,951 chars, the longest body part (paragraphs 2-8) 21,985, the longest sentence 1,831, the
+# most sentences 684 (p99 409); MEANTIME + SemEval-2022 stay far below (1,300 / 1,639 / 1,129 /
+# 43). See RELIABILITY-input.md ("Long paragraph") for the measurements.
+# Characters of one document-vector part (title, lead, body): ~110 MB of encoder memory at most.
+MAX_PART_CHARS = 32_000
+# Characters of one sentence piece; a longer "sentence" (a text with no full stops) is cut at
+# spaces into pieces of at most this size.
+MAX_SENTENCE_CHARS = 2_000
+# Sentences encoded per document (the first ones): bounds encoder time (~3 s on 2 cores at the
+# cap) and the stored sentence vectors (2 KB each).
+MAX_SENTENCES = 1_000
+# Characters of all sentence pieces of a document together: a text without full stops would
+# otherwise send 1,000 pieces of 2,000 chars (2 MB, ~2 minutes). About 2x the longest gold
+# article above (53,372 chars); 2-6 s of encoding on 2 (shared) cores.
+MAX_SENTENCE_TEXT_CHARS = 100_000
 
 
 class Encoder(Protocol):
@@ -122,35 +142,69 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+")
 
 
 def split_sentences(text: str, lang: str | None) -> list[str]:
-    """Sentences of one paragraph, via ``sentencex`` (rule-based, ~300 languages)."""
+    """Sentences of one paragraph, via ``sentencex`` (rule-based, ~300 languages); a sentence
+    over ``MAX_SENTENCE_CHARS`` comes as several pieces (``cut``)."""
     from sentencex import segment
 
     try:
         parts = [s.strip() for s in segment(lang or "en", text)]
     except (ValueError, KeyError):  # a language code sentencex does not know
         parts = [s.strip() for s in _SENTENCE_END.split(text)]
-    return [s for s in parts if s]
+    return [piece for s in parts if s for piece in cut(s, MAX_SENTENCE_CHARS)]
+
+
+def cut(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at the last space before the
+    limit when there is one in its second half (else mid-word: CJK, a wall of digits)."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        at = text.rfind(" ", limit // 2, limit + 1)
+        at = at if at > 0 else limit
+        if piece := text[:at].strip():
+            pieces.append(piece)
+        text = text[at:].strip()
+    if text:
+        pieces.append(text)
+    return pieces
 
 
 def sentences_of(article: Article) -> list[str]:
-    """The article's sentences worth a vector, in order (title excluded)."""
+    """The article's sentences worth a vector, in order (title excluded), at most
+    ``MAX_SENTENCES``. Only as much of a paragraph as those can fill is split, so the cost
+    stays bounded however long the paragraph is."""
     out: list[str] = []
+    chars = 0
     for i, paragraph in enumerate(article.paragraphs):
+        room = MAX_SENTENCES - len(out)
+        if room <= 0 or chars >= MAX_SENTENCE_TEXT_CHARS:
+            break
         langs = article.paragraph_langs
         lang = (langs[i] if i < len(langs) else None) or article.lang
-        out.extend(s for s in split_sentences(paragraph, lang) if len(s) >= MIN_SENTENCE_CHARS)
+        head = paragraph[: min(room * MAX_SENTENCE_CHARS, MAX_SENTENCE_TEXT_CHARS - chars)]
+        for sentence in split_sentences(head, lang)[:room]:
+            if len(sentence) >= MIN_SENTENCE_CHARS:
+                out.append(sentence)
+                chars += len(sentence)
     return out
+
+
+def _part(text: str) -> str:
+    """A document-vector part, capped at ``MAX_PART_CHARS`` (cut at a space)."""
+    return cut(text, MAX_PART_CHARS)[0] if len(text) > MAX_PART_CHARS else text
 
 
 def embed(article: Article, encoder: Encoder) -> Embedding:
     """Document vector from title + lead + body, plus sentence vectors for later stages.
 
     The title, the lead paragraph and the rest of the body (up to ``DOC_PARAGRAPHS``) are encoded
-    as separate texts and averaged with weights, so a long body cannot drown the headline.
+    as separate texts and averaged with weights, so a long body cannot drown the headline. Each
+    text the encoder sees is bounded (``MAX_PART_CHARS``, ``MAX_SENTENCE_CHARS``,
+    ``MAX_SENTENCES``), so a document's cost does not grow with its length past those caps.
     """
     sentences = sentences_of(article)
     body = article.paragraphs[1:DOC_PARAGRAPHS]
-    parts = [article.title, article.paragraphs[0] if article.paragraphs else "", " ".join(body)]
+    lead = article.paragraphs[0] if article.paragraphs else ""
+    parts = [_part(article.title), _part(lead), _part(" ".join(p[:MAX_PART_CHARS] for p in body))]
     weights = np.array([TITLE_WEIGHT, LEAD_WEIGHT, 1.0], dtype=np.float32)
     keep = [i for i, p in enumerate(parts) if p.strip()]
     vectors = encoder.encode([parts[i] for i in keep] + sentences)

@@ -42,7 +42,7 @@ from storyline.cluster import CLUSTERER, StoryIndex, moment, order_key, timestam
 from storyline.errors import DocumentError, MissingDependency, StoreError
 from storyline.query import Filters, bound
 from storyline.read import read
-from storyline.read.files import expand
+from storyline.read.files import Selection, display_path, expand, selection
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store import MAX_REASON_CHARS, Store, is_store_failure
 
@@ -170,16 +170,22 @@ class Workspace:
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         stdin: BinaryIO | None = None,
         progress: Progress | None = None,
+        *,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
     ) -> IngestReport:
         """Read, clean, embed and store every document in ``inputs`` (one path or several);
-        then cluster them. Raises ``StoreError`` only when the workspace itself fails."""
+        then cluster them. ``include`` / ``exclude`` globs choose files in directories (see
+        ``storyline.read.read``); the workspace's own files are never read. Raises
+        ``StoreError`` only when the workspace itself fails."""
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot ingest")
         if isinstance(inputs, str | os.PathLike):
             inputs = [inputs]
         report = IngestReport()
         pending: list[RawDoc | DocError] = []
-        for item in self._documents(inputs, stdin):
+        chosen = selection(include, exclude, (str(f) for f in self.files))
+        for item in self._documents(inputs, stdin, chosen):
             pending.append(item)
             if len(pending) >= CHUNK:
                 self._ingest_chunk(pending, report, progress)
@@ -189,15 +195,17 @@ class Workspace:
         return report
 
     def _documents(
-        self, inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None
+        self, inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None, chosen: Selection
     ) -> Iterator[RawDoc | DocError]:
-        """Every document of every input file; a reader that raises costs only that file."""
-        for path in expand(inputs):  # raises InputError up front for a path that is not there
+        """Every document of every chosen input file; a reader that raises costs only that
+        file."""
+        # expand raises InputError up front for a path that is not there
+        for path in expand(inputs, chosen):
             try:
                 yield from read([path], stdin=stdin)
             except Exception as exc:  # a reader bug costs one file, not the batch
                 log.debug("reading %r failed", path, exc_info=True)
-                yield DocError(path, _reason(exc), "read")
+                yield DocError(display_path(path), _reason(exc), "read")
 
     def _ingest_chunk(
         self, items: list[RawDoc | DocError], report: IngestReport, progress: Progress | None

@@ -174,7 +174,7 @@ def test_bad_jsonl_lines(tmp_path: Path) -> None:
     reasons = [i.reason for i in items if isinstance(i, DocError)]
     assert reasons == [
         "line 2: not a JSON object but an array",
-        "line 3: not valid UTF-8 at byte 13; JSON Lines must be UTF-8 "
+        "line 3: not valid UTF-8 at byte 13; JSON must be UTF-8 "
         "(re-encode the file, e.g. with iconv)",
         "line 4: no 'text', 'html' or 'title' to read (keys: url)",
     ]

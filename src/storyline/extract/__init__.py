@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime
 
 from storyline.decode import decode
 from storyline.errors import DocumentError
 from storyline.extract.dateline import find_dateline
+from storyline.extract.fragment import EXTRACTOR as FRAGMENT
+from storyline.extract.fragment import fragment_text, is_fragment
 from storyline.extract.html import extract_html
+from storyline.extract.prose import no_article_text
 from storyline.extract.textdump import clean_dump
+from storyline.extract.when import parse_when
 from storyline.records import Article, Extraction, RawDoc
 
 __all__ = ["clean_dump", "extract", "extract_html", "find_dateline", "parse_when"]
@@ -37,14 +40,18 @@ def extract(raw: RawDoc) -> Article:
     else:
         text = decode(raw.data, raw.content_type).text
         if raw.fmt == "html":
-            from_html = extract_html(text, raw.url)
+            from_html = extract_html(text, raw.url) or _from_fragment(text)
             if from_html is None:
                 raise DocumentError("extract", "no main text found in the HTML page")
             found = from_html
         else:
             found = clean_dump(text)
     if not found.paragraphs:
-        raise DocumentError("extract", "no article text left after removing boilerplate")
+        reason = "no article text found (nothing left after removing boilerplate)"
+        raise DocumentError("extract", reason)
+    empty = no_article_text(found.paragraphs)
+    if empty is not None:
+        raise DocumentError("extract", empty)
     return Article(
         id=raw.fields.get("id") or raw.sha256[:16],
         raw_sha256=raw.sha256,
@@ -52,9 +59,9 @@ def extract(raw: RawDoc) -> Article:
         title=found.title or _first_words(found.paragraphs[0]),
         paragraphs=found.paragraphs,
         url=raw.fields.get("url") or found.url or raw.url,
-        published=parse_when(raw.fields.get("published")) or found.published,
+        published=parse_when(raw.fields.get("published"), "published date") or found.published,
         site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
-        author=found.author,
+        author=raw.fields.get("author") or found.author,
         dateline=found.dateline,
         lang=_primary_subtag(raw.fields.get("lang")),
         extractor=found.extractor,
@@ -64,7 +71,7 @@ def extract(raw: RawDoc) -> Article:
 def _from_fields(raw: RawDoc) -> Extraction:
     fields = raw.fields
     if fields.get("html"):
-        found = extract_html(fields["html"], fields.get("url"))
+        found = extract_html(fields["html"], fields.get("url")) or _from_fragment(fields["html"])
         if found is not None:
             return dataclasses.replace(found, title=fields.get("title") or found.title)
     text = fields.get("text") or ""
@@ -82,24 +89,16 @@ def _from_fields(raw: RawDoc) -> Extraction:
     )
 
 
-def parse_when(value: str | None) -> datetime | None:
-    """An ISO 8601 or free-form date string (RSS, JSONL) as a datetime, or None."""
-    if not value or not value.strip():
+def _from_fragment(html: str) -> Extraction | None:
+    """A short fragment's visible text (trafilatura finds none in one element), or None for a
+    whole page or a fragment without text."""
+    if not is_fragment(html):
         return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        pass
-    import dateparser
-
-    parsed = dateparser.parse(value, settings={"STRICT_PARSING": True})
-    return parsed if isinstance(parsed, datetime) else None
+    paragraphs = fragment_text(html)
+    if not paragraphs:
+        return None
+    dateline, _ = find_dateline(paragraphs[0])
+    return Extraction(title="", paragraphs=paragraphs, dateline=dateline, extractor=FRAGMENT)
 
 
 def _primary_subtag(lang: str | None) -> str | None:

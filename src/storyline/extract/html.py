@@ -16,6 +16,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from storyline.extract.dateline import first_dateline
+from storyline.extract.when import sane_utc
 from storyline.records import Extraction
 
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}"
@@ -70,6 +71,6 @@ def _parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        return sane_utc(datetime.fromisoformat(value), "htmldate date")
     except ValueError:
         return None

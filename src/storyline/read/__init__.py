@@ -6,6 +6,7 @@ container::
 
     html, text   files.py   one document per file (gzip-compressed too)
     jsonl        jsonl.py   one document per line
+    json         jsonl.py   one document per record of a JSON array (other tools' output)
     warc         warc.py    one document per HTML / text record (warcio; .warc.gz too)
     feed         feeds.py   one document per RSS / Atom item (feedparser)
 
@@ -29,23 +30,23 @@ from storyline.read.files import (
     GZIP_MAGIC,
     MAX_DOCUMENT_BYTES,
     SNIFF_BYTES,
-    STDIN,
-    STDIN_SOURCE,
     Opened,
+    display_path,
     expand,
     gunzip,
     looks_like_html,
     open_input,
     read_bounded,
     read_document,
+    selection,
 )
-from storyline.read.jsonl import looks_like_jsonl, read_jsonl
+from storyline.read.jsonl import looks_like_json_records, looks_like_jsonl, read_json, read_jsonl
 from storyline.read.warc import read_warc
 from storyline.records import DocError, RawDoc
 
 __all__ = ["FORMATS", "MAX_DOCUMENT_BYTES", "read", "sniff"]
 
-FORMATS = ("html", "text", "jsonl", "warc", "feed")
+FORMATS = ("html", "text", "jsonl", "json", "warc", "feed")
 
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -53,21 +54,31 @@ _WIDE_CODECS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
 
 
 def read(
-    inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None = None
+    inputs: Iterable[str | os.PathLike[str]],
+    stdin: BinaryIO | None = None,
+    *,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    skip: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[RawDoc | DocError]:
     """Every document in ``inputs``, in order, as a RawDoc or a DocError.
 
-    ``-`` reads ``stdin`` (default: the process's standard input, as bytes). Raises
-    ``InputError`` at once, before reading, for a path that does not exist or a glob that
-    matches nothing.
+    ``-`` reads ``stdin`` (default: the process's standard input, as bytes). In directories,
+    only files matching an ``include`` glob (when any is given) and no ``exclude`` glob are
+    read (a glob matches the path below the directory or the file name); ``skip`` paths are
+    never read, however they are named (``Workspace.ingest`` passes its own database files).
+    Raises ``InputError`` at once, before reading, for a path that does not exist or a glob
+    that matches nothing.
     """
-    paths = expand(inputs)
+    chosen = selection(include, exclude, (os.fspath(p) for p in skip))
+    paths = expand(inputs, chosen)
     return _read_all(paths, stdin)
 
 
 def sniff(data: bytes, name: str) -> str:
-    """The format of a file from its first bytes: ``html``, ``text``, ``jsonl``, ``warc`` or
-    ``feed``. Content decides; ``name`` only breaks ties (an undecidable gzip, a tag or two)."""
+    """The format of a file from its first bytes: ``html``, ``text``, ``jsonl``, ``json`` (an
+    array of records), ``warc`` or ``feed``. Content decides; ``name`` only breaks ties (an
+    undecidable gzip, a tag or two, a ``.jsonl`` with many broken lines)."""
     if data.startswith(GZIP_MAGIC):
         inner = _gunzip_head(data)
         stem = name[:-3] if name.lower().endswith(".gz") else name
@@ -80,8 +91,10 @@ def sniff(data: bytes, name: str) -> str:
     if head.lstrip().startswith(b"WARC/"):
         return "warc"
     # JSON Lines are UTF-8 by definition; a UTF-16 file starting with "{" is text.
-    if not wide and looks_like_jsonl(head, truncated=len(data) >= SNIFF_BYTES):
+    if not wide and looks_like_jsonl(head, truncated=len(data) >= SNIFF_BYTES, name=name):
         return "jsonl"
+    if not wide and looks_like_json_records(head):
+        return "json"
     if looks_like_feed(head):
         return "feed"
     if looks_like_html(head, name):
@@ -91,7 +104,7 @@ def sniff(data: bytes, name: str) -> str:
 
 def _read_all(paths: list[str], stdin: BinaryIO | None) -> Iterator[RawDoc | DocError]:
     for path in paths:
-        source = STDIN_SOURCE if path == STDIN else path
+        source = display_path(path)
         try:
             with open_input(path, stdin if stdin is not None else sys.stdin.buffer) as opened:
                 yield from _dispatch(opened)
@@ -111,12 +124,14 @@ def _dispatch(opened: Opened) -> Iterator[RawDoc | DocError]:
         opened = gunzip(opened)
     if fmt == "jsonl":
         yield from read_jsonl(opened.stream, opened.source)
-    elif fmt == "feed":
+    elif fmt in ("feed", "json"):
         data = read_bounded(opened)
         if isinstance(data, DocError):
             yield data
-        else:
+        elif fmt == "feed":
             yield from read_feed(data, opened.source)
+        else:
+            yield from read_json(data, opened.source)
     else:
         yield read_document(opened, fmt)
 

@@ -27,8 +27,12 @@ from storyline.records import DocError, RawDoc
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # The first element of an XML document, after the declaration, comments, processing
-# instructions and a doctype.
-_PROLOGUE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*", re.S | re.I)
+# instructions and a doctype, with or without an internal subset (``<!DOCTYPE rss [ ... ]>``).
+# feedparser never fetches external entities and expands none declared in a subset, so a
+# feed with an XXE or billion-laughs subset is read as a feed and its entities stay inert.
+_PROLOGUE = re.compile(
+    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>|\s)*", re.S | re.I
+)
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 _FEED_ENDS = (b"</rss>", b"</feed>", b"</rdf:RDF>")
 

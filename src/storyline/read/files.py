@@ -9,6 +9,7 @@ same code serves regular files, pipes and stdin.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import glob
 import gzip
 import hashlib
@@ -70,16 +71,51 @@ class Opened:
     size: int | None
 
 
-def expand(inputs: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files to read, in order: directories walked recursively (sorted, hidden entries skipped),
-    globs expanded (sorted), ``-`` kept for stdin, duplicates dropped."""
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which files of a directory are read: ``include`` globs (none: all), ``exclude`` globs,
+    and ``skip``, paths never read wherever they come from (the workspace's own files).
+
+    A glob matches a file's path relative to the directory walked, or its name
+    (``--exclude README.md``, ``--include '*.html'``, ``--exclude 'drafts/*'``).
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    skip: frozenset[str] = frozenset()
+
+    def wants(self, path: str, relative: str) -> bool:
+        name = os.path.basename(relative)
+        if self.include and not any(_matches(relative, name, g) for g in self.include):
+            return False
+        return not any(_matches(relative, name, g) for g in self.exclude)
+
+    def skips(self, path: str) -> bool:
+        return bool(self.skip) and os.path.realpath(path) in self.skip
+
+
+def _matches(relative: str, name: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(name, pattern)
+
+
+def selection(
+    include: Iterable[str] = (), exclude: Iterable[str] = (), skip: Iterable[str] = ()
+) -> Selection:
+    """A ``Selection``; ``skip`` paths are resolved, so any spelling of them is skipped."""
+    return Selection(tuple(include), tuple(exclude), frozenset(os.path.realpath(p) for p in skip))
+
+
+def expand(inputs: Iterable[str | os.PathLike[str]], chosen: Selection = Selection()) -> list[str]:
+    """Files to read, in order: directories walked recursively (sorted, hidden entries skipped,
+    ``chosen.include`` / ``chosen.exclude`` applied), globs expanded (sorted), ``-`` kept for
+    stdin, duplicates and ``chosen.skip`` dropped."""
     found: list[str] = []
     for item in inputs:
         path = os.fspath(item)
         if path == STDIN:
             found.append(path)
         elif os.path.isdir(path):
-            found.extend(_walk(path))
+            found.extend(_walk(path, chosen))
         elif os.path.lexists(path):
             found.append(path)
         elif _GLOB_CHARS & set(path):
@@ -87,18 +123,19 @@ def expand(inputs: Iterable[str | os.PathLike[str]]) -> list[str]:
             if not matches:
                 raise InputError(f"no files match {path!r}: check the pattern and the directory")
             for match in matches:
-                found.extend(_walk(match) if os.path.isdir(match) else [match])
+                found.extend(_walk(match, chosen) if os.path.isdir(match) else [match])
         else:
             raise InputError(
                 f"no such file or directory: {path!r} (check the path; '-' reads stdin)"
             )
     unique: dict[str, None] = {}
     for path in found:
-        unique.setdefault(path if path == STDIN else os.path.normpath(path), None)
+        if path == STDIN or not chosen.skips(path):
+            unique.setdefault(path if path == STDIN else os.path.normpath(path), None)
     return list(unique)
 
 
-def _walk(directory: str) -> list[str]:
+def _walk(directory: str, chosen: Selection) -> list[str]:
     found: list[str] = []
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -106,7 +143,9 @@ def _walk(directory: str) -> list[str]:
             path = os.path.join(root, name)
             # Regular files, and broken links so they get an error row; skip sockets and
             # FIFOs, which would block the reader.
-            if not name.startswith(".") and (os.path.isfile(path) or not os.path.exists(path)):
+            if name.startswith(".") or not (os.path.isfile(path) or not os.path.exists(path)):
+                continue
+            if chosen.wants(path, os.path.relpath(path, directory)):
                 found.append(path)
     return found
 
@@ -120,7 +159,23 @@ def open_input(path: str, stdin: BinaryIO) -> Iterator[Opened]:
     with open(path, "rb") as raw:
         info = os.fstat(raw.fileno())
         size = info.st_size if stat.S_ISREG(info.st_mode) else None
-        yield _replayed(raw, path, size)
+        yield _replayed(raw, display_path(path), size)
+
+
+def display_path(path: str) -> str:
+    """``path`` as a ``source`` string that can be stored (UTF-8) and printed.
+
+    A name that is not valid UTF-8 comes from ``os`` with its bad bytes as lone surrogates
+    (``os.fsdecode``); here they are written ``\\xe9``, so the string is storable and its bytes
+    can still be told from it (``os.fsencode(path)`` is the exact name).
+    """
+    if path == STDIN:
+        return STDIN_SOURCE
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 def gunzip(opened: Opened) -> Opened:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
+from storyline.extract.when import sane_utc
 from storyline.read.files import (
     GZIP_MAGIC,
     MAX_DOCUMENT_BYTES,
@@ -156,7 +157,7 @@ def _warc_date(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return sane_utc(parsed, "WARC-Date")
 
 
 def _damage(offset: int, number: int, detail: str) -> str:
