@@ -25,18 +25,19 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 EXTRACTION = DATA / "extraction"
 
 
-def gold_texts() -> Iterator[tuple[str, str]]:
+def gold_texts(data: Path = DATA) -> Iterator[tuple[str, str]]:
     """(set name, text) for every gold main text and article text."""
-    truth = json.loads((EXTRACTION / "scrapinghub" / "ground-truth.json").read_text("utf-8"))
+    extraction = data / "extraction"
+    truth = json.loads((extraction / "scrapinghub" / "ground-truth.json").read_text("utf-8"))
     for item in truth.values():
         yield "scrapinghub", item.get("articleBody") or ""
-    for path in sorted((EXTRACTION / "wcxb-dev-articles" / "ground-truth").glob("*.json")):
+    for path in sorted((extraction / "wcxb-dev-articles" / "ground-truth").glob("*.json")):
         gold = json.loads(path.read_text("utf-8"))["ground_truth"]
         if gold.get("main_content"):
             yield "wcxb-dev", gold["main_content"]
-    for line in (DATA / "meantime" / "articles.jsonl").read_text("utf-8").splitlines():
+    for line in (data / "meantime" / "articles.jsonl").read_text("utf-8").splitlines():
         yield "meantime", json.loads(line)["text"]
-    for line in (DATA / "semeval2022-pairs" / "dev.jsonl").read_text("utf-8").splitlines():
+    for line in (data / "semeval2022-pairs" / "dev.jsonl").read_text("utf-8").splitlines():
         pair = json.loads(line)
         yield "semeval2022", pair["text1"]
         yield "semeval2022", pair["text2"]
@@ -53,9 +54,10 @@ def pages() -> Iterator[tuple[str, Path]]:
             yield "wcxb-dev", EXTRACTION / "wcxb-dev-articles" / "html" / f"{path.stem}.html.gz"
 
 
-def main(argv: list[str]) -> None:
+def rejected_gold(data: Path = DATA) -> dict[str, list[int]]:
+    """Per set: [texts, rejected by the rule]."""
     counts: dict[str, list[int]] = {}
-    for name, text in gold_texts():
+    for name, text in gold_texts(data):
         paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
         if not paragraphs:
             continue
@@ -63,7 +65,32 @@ def main(argv: list[str]) -> None:
         seen[0] += 1
         if no_article_text(paragraphs) is not None:
             seen[1] += 1
-            print(f"REJECTED gold text in {name}: {paragraphs[:2]}")
+            print(f"REJECTED gold text in {name}: {paragraphs[:2]}", file=sys.stderr)
+    return counts
+
+
+def run(data: Path) -> str:
+    """The BENCHMARKS.md section (``make bench``): the rule on every real article text."""
+    rows = [
+        "## Pages without article text",
+        "",
+        "The rule `storyline.extract.prose.no_article_text` (a page whose clean text is a menu, one "
+        'word or a cookie notice becomes the error row "no article text found") must reject no '
+        "real article. Counted over the gold main texts of the extraction sets and the MEANTIME "
+        "and SemEval-2022 article texts (paragraphs at line breaks); the rule was written on the "
+        "hostile corpus, not tuned on these. `python -m bench.prose` (`--pages` also runs "
+        "`extract` on every HTML page with a gold text).",
+        "",
+        "| set | texts | rejected |",
+        "|---|---:|---:|",
+    ]
+    for name, (total, rejected) in rejected_gold(data).items():
+        rows.append(f"| {name} | {total} | {rejected} |")
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str]) -> None:
+    counts = rejected_gold()
     for name, (total, rejected) in counts.items():
         print(f"gold {name}: {total} texts, {rejected} rejected")
     if "--pages" not in argv:

@@ -10,12 +10,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import clustering, decoding, extraction, language, throughput
+from bench import clustering, decoding, extraction, language, prose, throughput
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
     "extraction": extraction.run,
     "decoding": decoding.run,
+    "prose": prose.run,
     "language": language.run,
     "clustering": clustering.run,
     "throughput": throughput.run,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hostile import BODY, ODD, SAMPLE, SECOND, Odd
+from odd_text import BODY, ODD, SAMPLE, SECOND, Odd
 
 import storyline
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hostile import Odd
+from odd_text import Odd
 
 import storyline
 from storyline.cli import cli

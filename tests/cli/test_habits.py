@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hostile import SAMPLE
+from odd_text import SAMPLE
 
 import storyline
 from storyline.cli import cli

@@ -17,20 +17,17 @@ the busy timeout) become ``StoreError`` (exit 4) with a hint; see ``store_error`
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 from urllib.parse import quote
-
-import numpy as np
 
 from storyline.errors import (
     AMBIGUOUS_SHOWN,
@@ -41,290 +38,40 @@ from storyline.errors import (
     WorkspaceMissing,
 )
 from storyline.query import Filters
-from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story, Vector
+from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
+from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
+from storyline.store.rows import (
+    ARTICLE_COLUMNS,
+    _article,
+    _dt,
+    _iso,
+    _snippet,
+    _story,
+    from_blob,
+    now,
+    safe_text,
+    to_blob,
+)
+from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
+
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_MS",
+    "MAX_REASON_CHARS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Store",
+    "from_blob",
+    "is_store_failure",
+    "safe_text",
+    "store_error",
+    "to_blob",
+]
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-T = TypeVar("T")
 
-# "STLY": marks a SQLite file as a storyline workspace (``PRAGMA application_id``; see
-# https://www.sqlite.org/fileformat.html#application_id). v1 files carry 0.
-APPLICATION_ID = 0x53544C59
-# How long a writer waits for another process's write transaction before giving up. Write
-# transactions are one chunk of already-encoded documents (well under a second on this machine)
-# or the final settle pass (seconds for 10k articles), so a minute only runs out when something
-# is stuck.
-BUSY_TIMEOUT_MS = 60_000
 # Longest reason kept in an error row: an exception's message can carry the whole input.
 MAX_REASON_CHARS = 500
-
-# Named migrations, applied in order, each in its own transaction; applied names are recorded
-# in `migrations`. Never edit an applied one: append a new one.
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_initial",
-        """
-        CREATE TABLE raw_docs (
-            sha256 TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            fmt TEXT NOT NULL,
-            url TEXT,
-            fetched_at TEXT,
-            size INTEGER NOT NULL,
-            ingested_at TEXT NOT NULL
-        );
-        CREATE TABLE articles (
-            id TEXT PRIMARY KEY,
-            raw_sha256 TEXT NOT NULL UNIQUE REFERENCES raw_docs(sha256),
-            source TEXT NOT NULL,
-            url TEXT,
-            title TEXT NOT NULL,
-            text TEXT NOT NULL,
-            paragraphs TEXT NOT NULL,
-            published TEXT,
-            site TEXT,
-            author TEXT,
-            dateline TEXT,
-            lang TEXT,
-            paragraph_langs TEXT NOT NULL,
-            mixed_lang INTEGER NOT NULL DEFAULT 0,
-            extractor TEXT NOT NULL,
-            ingested_at TEXT NOT NULL,
-            story_id TEXT REFERENCES stories(id),
-            story_score REAL
-        );
-        CREATE INDEX articles_story ON articles(story_id);
-        CREATE INDEX articles_unassigned ON articles(story_id) WHERE story_id IS NULL;
-        CREATE TABLE embeddings (
-            article_id TEXT PRIMARY KEY REFERENCES articles(id),
-            model TEXT NOT NULL,
-            doc BLOB NOT NULL,
-            sentences TEXT NOT NULL,
-            sentence_vectors BLOB NOT NULL
-        );
-        CREATE TABLE stories (
-            id TEXT PRIMARY KEY,
-            title TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            first_date TEXT,
-            last_date TEXT,
-            centroid BLOB NOT NULL,
-            model TEXT NOT NULL,
-            clusterer TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX stories_last ON stories(last_date);
-        CREATE TABLE errors (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            sha256 TEXT,
-            stage TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            at TEXT NOT NULL,
-            UNIQUE (source, sha256, stage)
-        );
-        CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, content='articles', content_rowid='rowid',
-            tokenize='unicode61 remove_diacritics 2'
-        );
-        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-        END;
-        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-        END;
-        """,
-    ),
-    (
-        # Stories assigned as chunks commit are provisional until the run's settle pass puts
-        # this run's articles in the total order (see workspace.py): readers see progress.
-        "0002_provisional",
-        """
-        ALTER TABLE articles ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX articles_provisional ON articles(provisional) WHERE provisional = 1;
-        """,
-    ),
-    (
-        # Substring search for scripts written without spaces (CJK, Thai, ...), which the
-        # unicode61 tokenizer indexes as whole runs; rebuilt from the rows already stored.
-        "0003_trigram_search",
-        """
-        CREATE VIRTUAL TABLE articles_trigram USING fts5(
-            title, text, content='articles', content_rowid='rowid', tokenize='trigram'
-        );
-        INSERT INTO articles_trigram(articles_trigram) VALUES ('rebuild');
-        CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_trigram(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END;
-        CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-        END;
-        CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text ON articles BEGIN
-            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-            INSERT INTO articles_trigram(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END;
-        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-        END;
-        """,
-    ),
-    (
-        # Views for sqlite-utils, datasette and pandas (docs/schema.md). Dates as stored (ISO
-        # 8601, offset kept) and as UTC (`*_utc`; a date without offset is taken as UTC).
-        "0004_views",
-        """
-        CREATE VIEW article_view AS
-        SELECT a.id, a.story_id, a.title, a.lang, a.site, a.author, a.url, a.source,
-               a.published,
-               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
-               a.ingested_at, a.mixed_lang, a.extractor, a.story_score,
-               length(a.text) AS chars, a.text
-        FROM articles a;
-        CREATE VIEW story_articles AS
-        SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.title,
-               a.lang, a.site, a.url, a.source, a.published,
-               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
-               a.story_score AS score
-        FROM stories s JOIN articles a ON a.story_id = s.id;
-        CREATE VIEW story_summary AS
-        SELECT s.id, s.title, s.size,
-               (SELECT group_concat(DISTINCT lang) FROM articles
-                WHERE story_id = s.id AND lang IS NOT NULL) AS languages,
-               (SELECT group_concat(DISTINCT site) FROM articles
-                WHERE story_id = s.id AND site IS NOT NULL) AS sites,
-               s.first_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.first_date) AS first_date_utc,
-               s.last_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.last_date) AS last_date_utc,
-               s.created_at, s.updated_at
-        FROM stories s;
-        """,
-    ),
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-ARTICLE_COLUMNS = (
-    "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
-    "lang, paragraph_langs, mixed_lang, extractor, story_id"
-)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _dt(value: str | None) -> datetime | None:
-    """A stored date back as an aware datetime with the offset it was stored with; naive values
-    (older workspaces) are taken as UTC; anything unreadable (a v1 row, a hand edit) is None."""
-    parsed = _parse(datetime.fromisoformat, value)
-    if not isinstance(parsed, datetime):
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _day(value: str | None) -> date | None:
-    return _parse(date.fromisoformat, value)
-
-
-def _parse(parse: Callable[[str], date], value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return parse(value)
-    except (TypeError, ValueError):
-        log.warning("ignoring unreadable stored date %r", value)
-        return None
-
-
-def safe_text(value: str) -> str:
-    """``value`` storable as UTF-8: lone surrogates (a non-UTF-8 file name) shown as ``\\udcff``."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
-
-
-def is_store_failure(exc: BaseException) -> bool:
-    """True when ``exc`` means the workspace itself is unusable (not one document's fault)."""
-    if isinstance(exc, StoreError):
-        return True
-    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-        exc, sqlite3.IntegrityError | sqlite3.DataError | sqlite3.ProgrammingError
-    )
-
-
-_HINTS = (
-    (
-        "disk is full",
-        "the disk (or the file's size limit) is full: free space and run the same "
-        "command again; everything committed before is intact",
-    ),
-    (
-        "readonly",
-        "the file or its directory is read-only: use a writable copy for commands that write",
-    ),
-    (
-        "read-only",
-        "the file or its directory is read-only: use a writable copy for commands that write",
-    ),
-    (
-        "locked",
-        "another storyline process held the workspace for over "
-        f"{BUSY_TIMEOUT_MS // 1000} s: try again when it has finished",
-    ),
-    (
-        "busy",
-        "another storyline process held the workspace for over "
-        f"{BUSY_TIMEOUT_MS // 1000} s: try again when it has finished",
-    ),
-    ("not a database", "the file is not a SQLite database: pick another --db path"),
-    ("malformed", "the file is corrupt: restore it from a backup or pick another --db path"),
-    ("unable to open", "the file cannot be opened: check the path and its permissions"),
-)
-
-
-def store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
-    """The ``StoreError`` (exit 4) for a SQLite failure, with what to do about it."""
-    message = str(exc)
-    hint = next((h for key, h in _HINTS if key in message.lower()), "")
-    suffix = f"; {hint}" if hint else ""
-    return StoreError(f"workspace {str(path)!r} is unusable: {message}{suffix}")
-
-
-def _guarded(method: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
-    """A read whose SQLite failure of the store itself (corrupt page, I/O error) comes out as
-    ``StoreError`` (exit 4) instead of a raw traceback."""
-
-    @functools.wraps(method)
-    def guarded(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return method(store, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            if is_store_failure(exc):
-                raise store_error(exc, store.path) from exc
-            raise
-
-    return guarded
-
-
-def to_blob(vector: Vector) -> bytes:
-    return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
-
-
-def from_blob(blob: bytes, dim: int | None = None) -> Vector:
-    vector = np.frombuffer(blob, dtype=np.float32)
-    return vector.reshape(-1, dim) if dim else vector
 
 
 class Store:
@@ -934,19 +681,6 @@ def _bounds(where: Filters) -> list[str]:
     return [b.isoformat() for b in (where.since, where.until) if b is not None]
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a migration script into statements, keeping trigger bodies whole."""
-    out, buffer = [], ""
-    for line in sql.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            out.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        out.append(buffer.strip())
-    return out
-
-
 # Scripts written without spaces between words: unicode61 indexes whole runs of them as one
 # token, so they are searched as substrings in the trigram index (Thai, Lao, Myanmar, Khmer,
 # kana, CJK ideographs and compatibility forms, Hangul syllables, CJK extension B+).
@@ -956,64 +690,3 @@ _UNSPACED = re.compile(
 )
 # What SQLite says about a query FTS5 cannot parse (as opposed to a broken store).
 _FTS_SYNTAX = re.compile(r"fts5|syntax error|unterminated|no such column|unknown special")
-SNIPPET_CONTEXT = 30  # characters either side of a substring hit
-
-
-def _snippet(text: str, terms: list[str]) -> str:
-    """A FTS-style snippet (hit in ``[...]``) around the first term found in ``text``."""
-    folded = text.casefold()
-    for term in terms:
-        at = folded.find(term.casefold())
-        if at >= 0:
-            start, end = max(0, at - SNIPPET_CONTEXT), at + len(term) + SNIPPET_CONTEXT
-            return (
-                ("…" if start else "")
-                + text[start:at]
-                + "["
-                + text[at : at + len(term)]
-                + "]"
-                + text[at + len(term) : end]
-                + ("…" if end < len(text) else "")
-            )
-    return text[: 2 * SNIPPET_CONTEXT]
-
-
-def _article(row: sqlite3.Row) -> Article:
-    dateline = None
-    if row["dateline"]:
-        d = json.loads(row["dateline"])
-        dateline = Dateline(
-            text=d["text"],
-            place=d["place"],
-            date=_day(d.get("date")),
-            agency=d["agency"],
-        )
-    return Article(
-        id=row["id"],
-        raw_sha256=row["raw_sha256"],
-        source=row["source"],
-        url=row["url"],
-        title=row["title"],
-        paragraphs=tuple(json.loads(row["paragraphs"])),
-        published=_dt(row["published"]),
-        site=row["site"],
-        author=row["author"],
-        dateline=dateline,
-        lang=row["lang"],
-        paragraph_langs=tuple(json.loads(row["paragraph_langs"])),
-        mixed_lang=bool(row["mixed_lang"]),
-        extractor=row["extractor"],
-        story_id=row["story_id"],
-    )
-
-
-def _story(row: sqlite3.Row) -> Story:
-    return Story(
-        id=row["id"],
-        title=row["title"],
-        size=row["size"],
-        languages=(),
-        sources=(),
-        first_date=_dt(row["first_date"]),
-        last_date=_dt(row["last_date"]),
-    )

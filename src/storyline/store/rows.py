@@ -1,0 +1,132 @@
+"""Rows and values as the store writes and reads them: dates, vectors, article and story rows."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import numpy as np
+
+from storyline.records import Article, Dateline, Story, Vector
+
+log = logging.getLogger("storyline.store")
+
+ARTICLE_COLUMNS = (
+    "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
+    "lang, paragraph_langs, mixed_lang, extractor, story_id"
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    """A stored date back as an aware datetime with the offset it was stored with; naive values
+    (older workspaces) are taken as UTC; anything unreadable (a v1 row, a hand edit) is None."""
+    parsed = _parse(datetime.fromisoformat, value)
+    if not isinstance(parsed, datetime):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _day(value: str | None) -> date | None:
+    return _parse(date.fromisoformat, value)
+
+
+def _parse(parse: Callable[[str], date], value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        log.warning("ignoring unreadable stored date %r", value)
+        return None
+
+
+def safe_text(value: str) -> str:
+    """``value`` storable as UTF-8: lone surrogates (a non-UTF-8 file name) shown as ``\\udcff``."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def to_blob(vector: Vector) -> bytes:
+    return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+
+
+def from_blob(blob: bytes, dim: int | None = None) -> Vector:
+    vector = np.frombuffer(blob, dtype=np.float32)
+    return vector.reshape(-1, dim) if dim else vector
+
+
+SNIPPET_CONTEXT = 30  # characters either side of a substring hit
+
+
+def _snippet(text: str, terms: list[str]) -> str:
+    """A FTS-style snippet (hit in ``[...]``) around the first term found in ``text``."""
+    folded = text.casefold()
+    for term in terms:
+        at = folded.find(term.casefold())
+        if at >= 0:
+            start, end = max(0, at - SNIPPET_CONTEXT), at + len(term) + SNIPPET_CONTEXT
+            return (
+                ("…" if start else "")
+                + text[start:at]
+                + "["
+                + text[at : at + len(term)]
+                + "]"
+                + text[at + len(term) : end]
+                + ("…" if end < len(text) else "")
+            )
+    return text[: 2 * SNIPPET_CONTEXT]
+
+
+def _article(row: sqlite3.Row) -> Article:
+    dateline = None
+    if row["dateline"]:
+        d = json.loads(row["dateline"])
+        dateline = Dateline(
+            text=d["text"],
+            place=d["place"],
+            date=_day(d.get("date")),
+            agency=d["agency"],
+        )
+    return Article(
+        id=row["id"],
+        raw_sha256=row["raw_sha256"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        paragraphs=tuple(json.loads(row["paragraphs"])),
+        published=_dt(row["published"]),
+        site=row["site"],
+        author=row["author"],
+        dateline=dateline,
+        lang=row["lang"],
+        paragraph_langs=tuple(json.loads(row["paragraph_langs"])),
+        mixed_lang=bool(row["mixed_lang"]),
+        extractor=row["extractor"],
+        story_id=row["story_id"],
+    )
+
+
+def _story(row: sqlite3.Row) -> Story:
+    return Story(
+        id=row["id"],
+        title=row["title"],
+        size=row["size"],
+        languages=(),
+        sources=(),
+        first_date=_dt(row["first_date"]),
+        last_date=_dt(row["last_date"]),
+    )

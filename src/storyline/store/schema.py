@@ -1,0 +1,177 @@
+"""The workspace file's schema: its mark and its named migrations (tables, indexes, views).
+
+Never edit an applied migration: append a new one. ``docs/schema.md`` documents every table,
+view and column; keep it in step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# "STLY": marks a SQLite file as a storyline workspace (``PRAGMA application_id``; see
+# https://www.sqlite.org/fileformat.html#application_id). v1 files carry 0.
+APPLICATION_ID = 0x53544C59
+
+# Named migrations, applied in order, each in its own transaction; applied names are recorded
+# in `migrations`. Never edit an applied one: append a new one.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE raw_docs (
+            sha256 TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            fmt TEXT NOT NULL,
+            url TEXT,
+            fetched_at TEXT,
+            size INTEGER NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            raw_sha256 TEXT NOT NULL UNIQUE REFERENCES raw_docs(sha256),
+            source TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            paragraphs TEXT NOT NULL,
+            published TEXT,
+            site TEXT,
+            author TEXT,
+            dateline TEXT,
+            lang TEXT,
+            paragraph_langs TEXT NOT NULL,
+            mixed_lang INTEGER NOT NULL DEFAULT 0,
+            extractor TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            story_id TEXT REFERENCES stories(id),
+            story_score REAL
+        );
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_unassigned ON articles(story_id) WHERE story_id IS NULL;
+        CREATE TABLE embeddings (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            model TEXT NOT NULL,
+            doc BLOB NOT NULL,
+            sentences TEXT NOT NULL,
+            sentence_vectors BLOB NOT NULL
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            first_date TEXT,
+            last_date TEXT,
+            centroid BLOB NOT NULL,
+            model TEXT NOT NULL,
+            clusterer TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last ON stories(last_date);
+        CREATE TABLE errors (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            sha256 TEXT,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (source, sha256, stage)
+        );
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        """,
+    ),
+    (
+        # Stories assigned as chunks commit are provisional until the run's settle pass puts
+        # this run's articles in the total order (see workspace.py): readers see progress.
+        "0002_provisional",
+        """
+        ALTER TABLE articles ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX articles_provisional ON articles(provisional) WHERE provisional = 1;
+        """,
+    ),
+    (
+        # Substring search for scripts written without spaces (CJK, Thai, ...), which the
+        # unicode61 tokenizer indexes as whole runs; rebuilt from the rows already stored.
+        "0003_trigram_search",
+        """
+        CREATE VIRTUAL TABLE articles_trigram USING fts5(
+            title, text, content='articles', content_rowid='rowid', tokenize='trigram'
+        );
+        INSERT INTO articles_trigram(articles_trigram) VALUES ('rebuild');
+        CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_trigram(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_trigram(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """,
+    ),
+    (
+        # Views for sqlite-utils, datasette and pandas (docs/schema.md). Dates as stored (ISO
+        # 8601, offset kept) and as UTC (`*_utc`; a date without offset is taken as UTC).
+        "0004_views",
+        """
+        CREATE VIEW article_view AS
+        SELECT a.id, a.story_id, a.title, a.lang, a.site, a.author, a.url, a.source,
+               a.published,
+               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
+               a.ingested_at, a.mixed_lang, a.extractor, a.story_score,
+               length(a.text) AS chars, a.text
+        FROM articles a;
+        CREATE VIEW story_articles AS
+        SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.title,
+               a.lang, a.site, a.url, a.source, a.published,
+               strftime('%Y-%m-%dT%H:%M:%SZ', a.published) AS published_utc,
+               a.story_score AS score
+        FROM stories s JOIN articles a ON a.story_id = s.id;
+        CREATE VIEW story_summary AS
+        SELECT s.id, s.title, s.size,
+               (SELECT group_concat(DISTINCT lang) FROM articles
+                WHERE story_id = s.id AND lang IS NOT NULL) AS languages,
+               (SELECT group_concat(DISTINCT site) FROM articles
+                WHERE story_id = s.id AND site IS NOT NULL) AS sites,
+               s.first_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.first_date) AS first_date_utc,
+               s.last_date, strftime('%Y-%m-%dT%H:%M:%SZ', s.last_date) AS last_date_utc,
+               s.created_at, s.updated_at
+        FROM stories s;
+        """,
+    ),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
