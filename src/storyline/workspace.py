@@ -95,6 +95,9 @@ class IngestReport:
     new_stories: int = 0
     errors: list[DocError] = field(default_factory=list)
     renamed: list[Renamed] = field(default_factory=list)
+    # Stored articles per language that is not embedded (``Article.supported`` False): named,
+    # stored and searchable, but not matched across languages.
+    unsupported: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object ``ingest --format json`` prints."""
@@ -110,6 +113,7 @@ class IngestReport:
             "renamed": [
                 {"source": r.source, "id": r.id, "stored_as": r.stored_as} for r in self.renamed
             ],
+            "unsupported_languages": dict(sorted(self.unsupported.items())),
         }
 
 
@@ -268,6 +272,9 @@ class Workspace:
             return self._fail(DocError(item.source, _reason(exc), "store", item.sha256), report)
         if stored_as != article.id:
             report.renamed.append(Renamed(item.source, article.id, stored_as))
+        if not article.supported:
+            lang = article.lang or "unknown"
+            report.unsupported[lang] = report.unsupported.get(lang, 0) + 1
         report.new += 1
         return "new"
 

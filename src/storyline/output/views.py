@@ -191,9 +191,31 @@ def ingest_summary(report: IngestReport, fmt: str, db: str, exit_code: int) -> N
             f" · new stories {report.new_stories}",
         )
     )
+    err = console(stderr=True)
+    for renamed in report.renamed[:SUMMARY_ERRORS]:
+        err.print(
+            Text(
+                cell(
+                    f"  ! {renamed.source}: id {renamed.id!r} was taken, stored as "
+                    f"{renamed.stored_as!r}"
+                )
+            ),
+            soft_wrap=True,
+        )
+    if report.unsupported:
+        langs = ", ".join(f"{lang} {n}" for lang, n in sorted(report.unsupported.items()))
+        count = sum(report.unsupported.values())
+        err.print(
+            Text(
+                cell(
+                    f"  note: {count} articles in languages storyline does not embed ({langs}): "
+                    "stored and searchable, not matched across languages"
+                )
+            ),
+            soft_wrap=True,
+        )
     if not report.failed:
         return
-    err = console(stderr=True)
     for error in report.errors[:SUMMARY_ERRORS]:
         err.print(
             Text.assemble(
