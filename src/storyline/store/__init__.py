@@ -425,16 +425,6 @@ class Store:
             yield _story(row), from_blob(row["centroid"])
 
     @_guarded
-    def stories(self, limit: int | None = None, min_size: int = 1) -> list[Story]:
-        with self.snapshot():
-            rows = self.conn.execute(
-                "SELECT id, title, size, first_date, last_date FROM stories WHERE size >= ? "
-                "ORDER BY size DESC, last_date DESC, id LIMIT ?",
-                (min_size, -1 if limit is None else limit),
-            ).fetchall()
-            return [self._with_members(_story(row)) for row in rows]
-
-    @_guarded
     def story(self, story_id: str) -> Story:
         with self.snapshot():
             row = self.conn.execute(
@@ -566,6 +556,7 @@ class Store:
 
     # -- filtered reads and id prefixes (the CLI's listings) ---------------------------------
 
+    @_guarded
     def find_stories(self, where: Filters) -> list[Story]:
         """Stories matching ``where`` (see ``query.Filters``), largest first."""
         sql = "SELECT id, title, size, first_date, last_date FROM stories s WHERE size >= ?"
@@ -581,9 +572,11 @@ class Store:
                 params.append(value)
         sql += " ORDER BY size DESC, last_date DESC, id LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
-        rows = self.conn.execute(sql, params).fetchall()
-        return [self._with_members(_story(row)) for row in rows]
+        with self.snapshot():  # sizes and members from one state, even during an ingest
+            rows = self.conn.execute(sql, params).fetchall()
+            return [self._with_members(_story(row)) for row in rows]
 
+    @_guarded
     def find_articles(self, where: Filters) -> list[Article]:
         """Articles matching ``where`` (``story`` must be a whole id), in publication order."""
         sql = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1"
