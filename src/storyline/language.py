@@ -52,6 +52,7 @@ hold only their configuration, so they pickle cheaply to Dask workers.
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -61,6 +62,15 @@ from typing import Any, Protocol
 
 from storyline.errors import MissingDependency
 from storyline.records import Article
+
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs
+# and compatibility forms, CJK extension B+; Hangul too, whose words run long): word counts and
+# word tokenizers do not apply to them. Used by the "no article text" rule (about two characters
+# a word) and by search (substring search in the trigram index).
+UNSPACED_SCRIPTS = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
 
 # ISO 639-1 codes storyline detects: the 16 languages of Google USE-multilingual (the default
 # encoder; zh-CN and zh-TW are both "zh"), plus Ukrainian. Ukrainian is added because news in

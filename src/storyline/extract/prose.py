@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from storyline.language import UNSPACED_SCRIPTS
+
 # The shortest real one-sentence descriptions are ~6 words ("Storm closes schools in the
 # north."); menus and one-word pages have fewer words per item.
 MIN_PROSE_WORDS = 5
@@ -26,8 +28,6 @@ MENU_ITEM_WORDS = 3
 NOTICE_MAX_WORDS = 60
 
 _WORD = re.compile(r"\w+")
-# Scripts written without spaces: about two characters a word (as in extract/textdump.py).
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MENU_SEPARATOR = re.compile(r"\s[|·•»/]\s|\s[|·•»]|[|·•»]\s")
 _NOTICE = re.compile(
     r"\bcookies?\b|\bconsent\b|\baccept all\b|\bgdpr\b|\bcookie policy\b|\bprivacy settings\b",
@@ -37,7 +37,7 @@ _NOTICE = re.compile(
 
 def words(text: str) -> int:
     """Words in ``text``, counting about two characters a word in unspaced scripts (CJK, Thai)."""
-    return max(len(_WORD.findall(text)), len(_UNSPACED.findall(text)) // 2)
+    return max(len(_WORD.findall(text)), len(UNSPACED_SCRIPTS.findall(text)) // 2)
 
 
 def no_article_text(paragraphs: Sequence[str]) -> str | None:

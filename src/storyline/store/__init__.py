@@ -37,6 +37,7 @@ from storyline.errors import (
     StoreError,
     WorkspaceMissing,
 )
+from storyline.language import UNSPACED_SCRIPTS
 from storyline.query import Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
@@ -501,7 +502,7 @@ class Store:
         goes to the trigram index as substrings instead: ``政府`` finds ``日本政府は…``. An
         invalid FTS5 query raises ``InputError`` (exit 2) saying how to quote it.
         """
-        if _UNSPACED.search(query):
+        if UNSPACED_SCRIPTS.search(query):
             return self._substring_search(query, limit)
         columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         try:
@@ -674,12 +675,5 @@ def _bounds(where: Filters) -> list[str]:
     return [b.isoformat() for b in (where.since, where.until) if b is not None]
 
 
-# Scripts written without spaces between words: unicode61 indexes whole runs of them as one
-# token, so they are searched as substrings in the trigram index (Thai, Lao, Myanmar, Khmer,
-# kana, CJK ideographs and compatibility forms, Hangul syllables, CJK extension B+).
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
-)
 # What SQLite says about a query FTS5 cannot parse (as opposed to a broken store).
 _FTS_SYNTAX = re.compile(r"fts5|syntax error|unterminated|no such column|unknown special")
