@@ -9,14 +9,13 @@ searched for an agency dateline. Settings were chosen with ``python -m bench.ext
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import trafilatura
 from trafilatura.settings import Document
 
 from storyline.extract.dateline import first_dateline
-from storyline.extract.when import sane_utc
+from storyline.extract.when import parse_when
 from storyline.records import Extraction
 
 EXTRACTOR = f"trafilatura-{trafilatura.__version__}"
@@ -52,7 +51,7 @@ def extract_html(html: str, url: str | None = None) -> Extraction | None:
         paragraphs = paragraphs[1:]
     if not paragraphs:
         return None
-    published = _parse_date(doc.date)
+    published = parse_when(doc.date, "htmldate date")
     anchor = published.date() if published else None
     dateline = first_dateline(paragraphs, anchor, within=DATELINE_PARAGRAPHS)
     return Extraction(
@@ -65,12 +64,3 @@ def extract_html(html: str, url: str | None = None) -> Extraction | None:
         dateline=dateline,
         extractor=EXTRACTOR,
     )
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return sane_utc(datetime.fromisoformat(value), "htmldate date")
-    except ValueError:
-        return None

@@ -17,14 +17,13 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from storyline.extract.when import sane_utc
+from storyline.extract.when import parse_when
 from storyline.read.files import (
     GZIP_MAGIC,
     MAX_DOCUMENT_BYTES,
@@ -123,7 +122,7 @@ def _unit(record: Any, where: str) -> RawDoc | DocError | None:
         fmt,
         url=record.rec_headers.get_header("WARC-Target-URI"),
         content_type=content_type,
-        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        fetched_at=parse_when(record.rec_headers.get_header("WARC-Date"), "WARC-Date"),
     )
 
 
@@ -148,16 +147,6 @@ def _drain(record: Any) -> int:
     while raw.read(_DRAIN_CHUNK):
         pass
     return int(raw.limit)
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return sane_utc(parsed, "WARC-Date")
 
 
 def _damage(offset: int, number: int, detail: str) -> str:
