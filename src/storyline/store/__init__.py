@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -107,7 +108,7 @@ class Store:
                 self._check_readonly()
             else:
                 self.migrate()
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                self._use_wal()
         except sqlite3.DatabaseError as exc:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -184,6 +185,24 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL once (the mode is kept in the file). Changing the journal
+        mode needs the file to itself and SQLite does not always wait for that through the busy
+        handler, so processes racing to open a new file retry here within the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.005
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    return
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
 
     def _kind(self) -> str:
         """``ours``, ``v1`` or ``new`` (an empty database); raises for anybody else's file."""
