@@ -5,6 +5,7 @@ Every stage is a pure function from one record to another::
     read      path / stream        -> RawDoc | DocError
     extract   RawDoc               -> Article            (decode + html / text-dump cleaning)
     language  Article              -> Article            (lang, per-paragraph langs, mixed flag)
+    mentions  Article              -> Article            (entities and dates with char offsets)
     embed     Article              -> Embedding          (document vector + sentence vectors)
     cluster   Article + Embedding  -> story id           (online, against the open stories)
 
@@ -87,6 +88,52 @@ class Extraction:
     extractor: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """A person, organisation or place named in an article's ``text``.
+
+    ``start``/``end`` are character offsets into ``Article.text`` (``text[start:end] ==
+    self.text``). ``id`` is the canonical id shared by every spelling and language of the
+    entity (Путин, Putin, Poutine: one id); ``name`` its display name. Places resolved in the
+    gazetteer carry ``country`` (ISO 3166-1 alpha-2) and coordinates.
+    """
+
+    text: str
+    start: int
+    end: int
+    type: str  # "PER", "ORG" or "LOC"
+    id: str
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression in an article's ``text``, resolved to a calendar value.
+
+    ``value`` is ISO 8601 at ``granularity``: ``2022-01-28`` (day), ``2022-W04`` (week),
+    ``2021-12`` (month), ``1997`` (year); when no year can be known, ``year_known`` is False
+    and the value is ``--01-28`` (day) or ``--12`` (month). ``planned`` is True when the text
+    speaks of it as still to come ("will meet ... on February 7").
+    """
+
+    text: str
+    start: int
+    end: int
+    value: str
+    granularity: str  # "day", "week", "month" or "year"
+    planned: bool = False
+    year_known: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Article:
     """A clean article: main text split into paragraphs, with its metadata.
@@ -111,6 +158,10 @@ class Article:
     mixed_lang: bool = False
     extractor: str = ""
     story_id: str | None = None
+    entities: tuple[EntityMention, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    # The mentions stage and version that produced ``entities`` and ``dates`` ("" = not run).
+    mentions: str = ""
 
     @property
     def text(self) -> str:
@@ -152,6 +203,8 @@ class Article:
             dl["date"] = self.dateline.date.isoformat() if self.dateline.date else None
         out["paragraphs"] = list(self.paragraphs)
         out["paragraph_langs"] = list(self.paragraph_langs)
+        out["entities"] = [m.to_dict() for m in self.entities]
+        out["dates"] = [m.to_dict() for m in self.dates]
         return out
 
 
