@@ -153,6 +153,8 @@ class Article:
     site: str | None = None
     author: str | None = None
     dateline: Dateline | None = None
+    # When the page was fetched (WARC-Date): an anchor for relative dates, never a publication.
+    fetched_at: datetime | None = None
     lang: str | None = None
     paragraph_langs: tuple[str | None, ...] = ()
     mixed_lang: bool = False
@@ -198,6 +200,7 @@ class Article:
         out = dataclasses.asdict(self)
         out["text"] = self.text
         out["published"] = self.published.isoformat() if self.published else None
+        out["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
         if self.dateline is not None:
             dl = out["dateline"]
             dl["date"] = self.dateline.date.isoformat() if self.dateline.date else None

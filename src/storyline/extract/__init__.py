@@ -63,6 +63,7 @@ def extract(raw: RawDoc) -> Article:
         site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
         author=raw.fields.get("author") or found.author,
         dateline=found.dateline,
+        fetched_at=raw.fetched_at,
         lang=_primary_subtag(raw.fields.get("lang")),
         extractor=found.extractor,
     )
