@@ -10,6 +10,7 @@ to other digits, currency or legal words ("Article 5", "Resolution 2231", "$25")
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ def _patterns(lex: Lexicon) -> _Patterns:
         ),
         month=re.compile(rf"{_B}{mods}?{month}{_E}(?:,?{of}\s+{_YEAR}{_E})?", flags),
         mod_year=re.compile(rf"{_B}{mods}{_YEAR}{_E}", flags),
-        year=re.compile(rf"{_B}(?P<cue>[\w'-]+)\s+{_YEAR}{_E}(?!\s*[.,]\d)", flags),
+        # The cue starts where no word character, hyphen or apostrophe stands before it, so a
+        # long "a-a-a-…" run is scanned once, not once per hyphen.
+        year=re.compile(rf"(?<![\w'’-])(?P<cue>[\w'’-]+)\s+{_YEAR}{_E}(?!\s*[.,]\d)", flags),
         relative=re.compile(
             rf"{_B}(?:(?:earlier|later)\s+)?(?P<r>{_alt(lex.relative)}){_E}",
             flags,
@@ -141,6 +144,8 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
     for m in p.numeric.finditer(text):
         a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
         if len(m["y"]) == 2:  # "7/8/07": this century up to 2049, the last one after
+            if m["s"] != "/":  # "28-01-45", "12.03.45": phone numbers more often than dates
+                continue
             y += 2000 if y < 50 else 1900
         # Day first unless the language writes month first (en: MDY) and the separator is "/".
         day, mo = (b, a) if m["s"] == "/" and lex.lang == "en" and a <= 12 else (a, b)
@@ -200,10 +205,14 @@ def _bare_month_ok(text: str, start: int, word: str, lex: Lexicon) -> bool:
 
 def _longest_first(found: list[Candidate]) -> list[Candidate]:
     """Keep the longest of overlapping candidates (earliest on ties), in text order."""
-    taken: list[Candidate] = []
-    spans: list[tuple[int, int]] = []
+    taken: list[Candidate] = []  # non-overlapping, sorted by start (so by end too)
+    starts: list[int] = []
     for c in sorted(found, key=lambda c: (c.start - c.end, c.start)):
-        if all(c.end <= s or c.start >= e for s, e in spans):
-            taken.append(c)
-            spans.append((c.start, c.end))
-    return sorted(taken, key=lambda c: c.start)
+        i = bisect.bisect_right(starts, c.start)
+        if i and taken[i - 1].end > c.start:
+            continue
+        if i < len(taken) and taken[i].start < c.end:
+            continue
+        taken.insert(i, c)
+        starts.insert(i, c.start)
+    return taken

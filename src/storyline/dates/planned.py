@@ -14,7 +14,7 @@ _SENTENCE_END = re.compile(r"[.!?;。！？]\s|\n")
 SENTENCE_REACH = 300
 # A cue after the date counts within its clause only ("received on January 26 ..., after which
 # it will decide" is past; "announced Friday that it will give"), unless the date opens the
-# sentence.
+# sentence (then a comma right after it is skipped).
 _CLAUSE_END = re.compile(
     r"[,;:\"«»“”()]|(?<!\w)(?:that|which|who|when|que|qui|dass|что|который|che|dat|że)(?!\w)",
     re.IGNORECASE,
@@ -37,8 +37,9 @@ def spoken_of_as_future(text: str, start: int, end: int, lex: Lexicon) -> bool:
     after = text[end : end + SENTENCE_REACH]
     stop = _SENTENCE_END.search(after)
     after = after[: stop.start()] if stop else after
-    if len(before.split()) > 2:  # not the sentence's opening ("On February 7, they will ...")
-        after = _CLAUSE_END.split(after, maxsplit=1)[0]
+    if len(before.split()) <= 2:  # the date opens the sentence: "On February 7, they will ..."
+        after = after.lstrip(" ,")
+    after = _CLAUSE_END.split(after, maxsplit=1)[0]
     if lex.future.search(after):
         return True
     participle = _PARTICIPLE.get(lex.lang)
