@@ -212,6 +212,33 @@ def scores(data: Path) -> dict[str, dict[str, Score]]:
     }
 
 
+def translations(data: Path) -> dict[str, tuple[int, int, int]]:
+    """Per language: (English values, of them also found in the translation, translation values
+    not in the English) over MEANTIME's es/it/nl translations, anchored on the creation day."""
+    import json
+
+    from storyline.dates import Anchor, find_dates
+
+    by_doc: dict[str, dict[str, dict[str, str]]] = {}
+    path = data / "meantime" / "articles.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_doc.setdefault(row["doc_id"], {})[row["lang"]] = row
+    out: dict[str, tuple[int, int, int]] = {}
+    for lang in ("es", "it", "nl"):
+        english = both = extra = 0
+        for versions in by_doc.values():
+            en, other = versions.get("en"), versions.get(lang)
+            if en is None or other is None or not en.get("date"):
+                continue
+            anchor = Anchor(_creation_day(en["date"]), "x")
+            ev = {m.value for m in find_dates(en["text"], "en", anchor)}
+            ov = {m.value for m in find_dates(other["text"], lang, anchor)}
+            english, both, extra = english + len(ev), both + len(ev & ov), extra + len(ov - ev)
+        out[lang] = (english, both, extra)
+    return out
+
+
 def run(data: Path) -> str:
     docs = load(data)
     table = scores(data)
@@ -250,6 +277,18 @@ def run(data: Path) -> str:
     for gran in ("day", "week", "month", "year"):
         n = [by_gran[f"{gran} {k}"] for k in ("gold", "detected", "right", "returned")]
         lines.append(f"| {gran} | {n[0]} | {n[1]} | {n[2]} | {n[3]} |")
+    lines += [
+        "",
+        "Across languages (no gold: consistency): the distinct values found in each English",
+        "article (whole text, `meantime/articles.jsonl`) and how many of them are also found in",
+        "its es / it / nl translation, with the same creation day as anchor.",
+        "",
+        "| translation | English values | also in translation | share | only in translation |",
+        "|---|---|---|---|---|",
+    ]
+    for lang, (english, both, extra) in translations(data).items():
+        share = both / english if english else 0.0
+        lines.append(f"| {lang} | {english} | {both} | {share:.3f} | {extra} |")
     lines.append("")
     return "\n".join(lines)
 

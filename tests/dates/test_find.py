@@ -31,6 +31,7 @@ def one(text: str, lang: str | None = "en", anchor: Anchor | None = FEB_1) -> Da
         ("It was signed on January 28, 2022.", "2022-01-28", "day"),
         ("It was signed on Friday, January 28, 2022.", "2022-01-28", "day"),
         ("It was signed on January 31.", "2022-01-31", "day"),
+        ("June 13, 2005\nEuropean planes", "2005-06-13", "day"),  # "Euro…" is no price
         ("Talks resumed in mid-December.", "2021-12", "month"),
         ("Sales fell in May 2010.", "2010-05", "month"),
         ("The act was signed in 1997.", "1997", "year"),
@@ -61,6 +62,8 @@ def test_english_shapes(text: str, value: str, granularity: str) -> None:
         ("it", "La telefonata è avvenuta il 28 gennaio.", "2022-01-28"),
         ("pt", "A chamada foi em 28 de janeiro.", "2022-01-28"),
         ("nl", "Het gesprek was op 28 januari.", "2022-01-28"),
+        ("nl", "01-Mar-08\nHet contract is getekend.", "2008-03-01"),
+        ("it", "Gli aerei saranno consegnati entro il 2016.", "2016"),
         ("pl", "Rozmowa odbyła się 28 stycznia.", "2022-01-28"),
         ("tr", "Görüşme 28 Ocak tarihinde yapıldı.", "2022-01-28"),
         ("ar", "جرت المكالمة في 28 يناير.", "2022-01-28"),

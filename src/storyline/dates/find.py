@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyline.dates.lexicon import Lexicon
+from storyline.dates.lexicon import MONTHS, Lexicon
 
 # A year we read as such: 1900-2099 (DEPENDENCIES.md: older counters, "4019" misreads).
 _YEAR = r"(?P<y>19\d\d|20\d\d)"
@@ -35,7 +35,7 @@ _NOT_BEFORE = re.compile(
 )
 _NOT_AFTER = re.compile(
     r"^\s*(?:%|percent|per cent|dollars?|euros?|rubles?|roubles?|pounds?|yen|usd|eur|"
-    r"рубл\w*|долл\w*|евро|million|billion|km|kg|m\b|people|persons|units|copies)",
+    r"рубл\w*|долл\w*|евро|million|billion|km|kg|m|people|persons|units|copies)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -64,6 +64,7 @@ def _alt(words: Iterable[str]) -> str:
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     iso: re.Pattern[str]
+    abbreviated: re.Pattern[str]
     numeric: re.Pattern[str]
     dmy: re.Pattern[str]
     mdy: re.Pattern[str]
@@ -83,6 +84,11 @@ def _patterns(lex: Lexicon) -> _Patterns:
     flags = re.IGNORECASE
     return _Patterns(
         iso=re.compile(r"(?<![\d.,/-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d]|[.,/-]\d)"),
+        # "01-Mar-08", "24-May-2008": English month abbreviations between hyphens, any language.
+        abbreviated=re.compile(
+            rf"(?<![\w-])(?P<d>[0-3]?\d)-(?P<m>{_alt(_ABBREVIATIONS)})-(?P<y>\d{{4}}|\d{{2}})(?![\w-])",
+            flags,
+        ),
         numeric=re.compile(
             r"(?<![\d.,/+-])(?P<a>\d{1,2})(?P<s>[./-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
             r"(?![\d]|[.,/-]\d)"
@@ -107,6 +113,17 @@ def _patterns(lex: Lexicon) -> _Patterns:
         ),
         weekday=re.compile(rf"{_B}(?:(?P<dir>last|next|this|on)\s+)?{weekday}{_E}", flags),
     )
+
+
+_ABBREVIATIONS = tuple(name[:3] for name in MONTHS)
+
+
+def _full_year(digits: str) -> int:
+    """A year as written: "2008", or two digits ("08": this century up to 49, the last after)."""
+    y = int(digits)
+    if len(digits) == 2:
+        y += 2000 if y < 50 else 1900
+    return y
 
 
 def _after_year(lex: Lexicon, text: str, end: int) -> bool:
@@ -141,12 +158,15 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
         if 1900 <= y <= 2099 and _ymd(y, mo, d):
             found.append(Candidate(m.start(), m.end(), "date", y, mo, d))
+    for m in p.abbreviated.finditer(text):
+        day, mo, y = int(m["d"]), _ABBREVIATIONS.index(m["m"].lower()) + 1, _full_year(m["y"])
+        if 1900 <= y <= 2099 and _ymd(y, mo, day):
+            found.append(Candidate(m.start(), m.end(), "date", y, mo, day))
     for m in p.numeric.finditer(text):
-        a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-        if len(m["y"]) == 2:  # "7/8/07": this century up to 2049, the last one after
-            if m["s"] != "/":  # "28-01-45", "12.03.45": phone numbers more often than dates
-                continue
-            y += 2000 if y < 50 else 1900
+        a, b = int(m["a"]), int(m["b"])
+        if len(m["y"]) == 2 and m["s"] != "/":  # "28-01-45", "12.03.45": phone numbers
+            continue
+        y = _full_year(m["y"])
         # Day first unless the language writes month first (en: MDY) and the separator is "/".
         day, mo = (b, a) if m["s"] == "/" and lex.lang == "en" and a <= 12 else (a, b)
         if 1900 <= y <= 2099 and _ymd(y, mo, day) and _numbers_ok(text, m.start(), m.end()):

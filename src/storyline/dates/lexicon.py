@@ -53,14 +53,14 @@ _EXTRA_MONTHS: dict[str, tuple[str, ...]] = {
 # number with none of these before it (or a year word after it) is a counter, not a year.
 _YEAR_BEFORE: dict[str, str] = {
     "en": "in since of by until till from before after during between and to through early late "
-    "mid year fiscal spring summer autumn fall winter around circa the",
-    "es": "en desde de del hasta antes después durante entre y a año el principios finales "
+    "mid year fiscal spring summer autumn fall winter around circa the least than not",
+    "es": "en desde de del hasta antes después durante entre y a año el al principios finales "
     "mediados",
     "fr": "en depuis de du jusqu'en avant après pendant entre et à année l'année dès fin début mi",
     "de": "im in seit von bis vor nach während zwischen und jahr jahres anfang ende mitte",
     "ru": "в с до после по к между и начале конце середине",
-    "it": "nel dal del fino al entro prima dopo durante tra fra e anno di in",
-    "pt": "em desde de do até antes depois durante entre e a ano no",
+    "it": "nel dal del fino al entro prima dopo durante tra fra e anno di in il",
+    "pt": "em desde de do até antes depois durante entre e a ano no o",
     "nl": "in sinds van tot voor na tijdens tussen en jaar begin eind medio",
     "pl": "w od do przed po między i z roku",
     "tr": "",
@@ -106,6 +106,12 @@ _FUTURE: dict[str, str] = {
     "pl": r"będzie|będą|planuje\w*|przyszł\w*|następn\w*|zaplanowan\w*",
     "tr": r"\w+(?:ecek|acak|ecekler|acaklar|ecektir|acaktır)|gelecek|önümüzdeki|planlanan",
     "ar": r"سوف|سي\w+|المقبل|المقبلة|القادم|القادمة",
+}
+
+# Relative phrases dateparser's data lacks.
+_EXTRA_RELATIVE: dict[str, dict[str, tuple[str, int]]] = {
+    "nl": {"vorig jaar": ("year", -1), "vorige week": ("week", -1)},
+    "de": {"letzten jahr": ("year", -1), "vergangenen jahr": ("year", -1)},
 }
 
 _REL_KEY = re.compile(r"^(in )?(\d+) (day|week|month|year)( ago)?$")
@@ -170,7 +176,7 @@ def lexicon(lang: str) -> Lexicon:
         lang=lang,
         months=months,
         weekdays=weekdays,
-        relative=_relative(info),
+        relative=_relative(info) | _EXTRA_RELATIVE.get(lang, {}),
         year_before=frozenset(_YEAR_BEFORE.get(lang, _YEAR_BEFORE[base]).split()),
         year_after=frozenset(_YEAR_AFTER.get(lang, "").split()),
         modifiers=tuple(m for m in _MODIFIERS.get(lang, _MODIFIERS[base]).split("|") if m),
