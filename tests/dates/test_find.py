@@ -136,6 +136,16 @@ def test_planned_needs_a_future_cue_and_a_later_date() -> None:
     assert one("Die Präsidenten werden sich am 7. Februar treffen.", "de").planned
 
 
+def test_words_of_the_future_are_planned_by_themselves() -> None:
+    assert [
+        m.planned for m in find_dates("Talks resume tomorrow and end next week.", "en", FEB_1)
+    ] == [
+        True,
+        True,
+    ]
+    assert not one("Talks resumed yesterday.").planned
+
+
 def test_weekday_to_come_is_the_next_one() -> None:
     assert one("The leaders will meet on Monday.").value == "2022-02-07"
     assert one("The leaders met on Monday.").value == "2022-01-31"

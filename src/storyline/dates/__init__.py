@@ -61,7 +61,9 @@ def find_dates(text: str, lang: str | None, anchor: Anchor | None) -> tuple[Date
     scanned = text[:MAX_SCAN_CHARS]
     out: list[DateMention] = []
     for c in candidates(scanned, lex):
-        future = spoken_of_as_future(scanned, c.start, c.end, lex)
+        # "tomorrow", "next week", "next Monday" speak of the future by themselves.
+        ahead = c.kind in ("relative", "weekday") and c.offset > 0
+        future = ahead or spoken_of_as_future(scanned, c.start, c.end, lex)
         value = resolve(c, day, future)
         if value is None:
             continue
