@@ -153,7 +153,14 @@ def test_weekday_to_come_is_the_next_one() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\x00\x1b[31m\u202e", "31" * 1000, "January " * 5000, "in " * 10000 + "1997"],
+    [
+        "",
+        "\x00\x1b[31m\u202e",
+        "on Auguſt 5, 2010 yeſterday, ſunday, İocak",
+        "31" * 1000,
+        "January " * 5000,
+        "in " * 10000 + "1997",
+    ],
 )
 def test_odd_text_never_raises(text: str) -> None:
     for m in find_dates(text, "en", FEB_1):

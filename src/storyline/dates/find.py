@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from storyline.dates.lexicon import MONTHS, Lexicon
 
@@ -118,6 +119,16 @@ def _patterns(lex: Lexicon) -> _Patterns:
 _ABBREVIATIONS = tuple(name[:3] for name in MONTHS)
 
 
+_T = TypeVar("_T")
+
+
+def _word(words: dict[str, _T], matched: str) -> _T | None:
+    """What a matched word names. IGNORECASE also matches forms whose lowercase is not in the
+    lexicon ("auguſt" with a long s, "İ"): try the case fold, else None (not a date)."""
+    found = words.get(matched.lower())
+    return found if found is not None else words.get(matched.casefold())
+
+
 def _full_year(digits: str) -> int:
     """A year as written: "2008", or two digits ("08": this century up to 49, the last after)."""
     y = int(digits)
@@ -175,18 +186,22 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
         for m in pat.finditer(text):
             if not _capitalised(lex, m["m"]) or not _capitalised(lex, m["w"]):
                 continue
-            day, mo = int(m["d"]), lex.months[m["m"].lower()]
+            named = _word(lex.months, m["m"])
+            if named is None:
+                continue
             year = int(m["y"]) if m["y"] else None
-            if _ymd(year, mo, day) and _numbers_ok(text, m.start(), m.end()):
-                found.append(Candidate(m.start(), m.end(), "date", year, mo, day))
+            if _ymd(year, named, int(m["d"])) and _numbers_ok(text, m.start(), m.end()):
+                found.append(Candidate(m.start(), m.end(), "date", year, named, int(m["d"])))
     for m in p.month.finditer(text):
         if not _capitalised(lex, m["m"]):
             continue
-        mo = lex.months[m["m"].lower()]
+        named = _word(lex.months, m["m"])
+        if named is None:
+            continue
         year = int(m["y"]) if m["y"] else None
         if year is None and not m["mod"] and not _bare_month_ok(text, m.start(), m["m"], lex):
             continue
-        found.append(Candidate(m.start(), m.end(), "month", year, mo))
+        found.append(Candidate(m.start(), m.end(), "month", year, named))
     for m in p.mod_year.finditer(text):
         found.append(Candidate(m.start(), m.end(), "year", int(m["y"])))
     for m in p.year.finditer(text):
@@ -195,13 +210,18 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
         if cued and _numbers_ok(text, m.start("y"), m.end()):
             found.append(Candidate(m.start("y"), m.end(), "year", int(m["y"])))
     for m in p.relative.finditer(text):
-        unit, offset = lex.relative[m["r"].lower()]
+        rel = _word(lex.relative, m["r"])
+        if rel is None:
+            continue
+        unit, offset = rel
         found.append(Candidate(m.start(), m.end(), "relative", unit=unit, offset=offset))
     for m in p.weekday.finditer(text):
         if not _capitalised(lex, m["w"]):
             continue
         direction = {"last": -1, "next": 1}.get((m["dir"] or "").lower(), 0)
-        wd = lex.weekdays[m["w"].lower()]
+        wd = _word(lex.weekdays, m["w"])
+        if wd is None:
+            continue
         found.append(Candidate(m.start(), m.end(), "weekday", weekday=wd, offset=direction))
     return _longest_first(found)
 
