@@ -173,3 +173,10 @@ def test_huge_text_is_scanned_up_to_the_cap() -> None:
     early = "It was signed on January 31. " + "x" * 20_000_000
     assert values(early) == ["2022-01-31"]
     assert len(early) > MAX_SCAN_CHARS
+
+
+@pytest.mark.parametrize("day", [date.min, date.max, date(2000, 2, 29)])
+def test_anchors_at_the_calendar_edges(day: date) -> None:
+    text = "Yesterday, last week, next year, on Monday, on January 31 and in mid-December 2021."
+    for m in find_dates(text, "en", Anchor(day, "supplied")):
+        assert text[m.start : m.end] == m.text

@@ -75,7 +75,15 @@ def _shift_month(anchor: date, offset: int) -> Value:
 
 
 def resolve(c: Candidate, anchor: date | None, future: bool) -> Value | None:
-    """The value of ``c`` resolved against ``anchor``; None when it cannot be resolved."""
+    """The value of ``c`` resolved against ``anchor``; None when it cannot be resolved (also
+    when the anchor sits at the edge of the calendar: year 1 or 9999 has no neighbour)."""
+    try:
+        return _resolve(c, anchor, future)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve(c: Candidate, anchor: date | None, future: bool) -> Value | None:
     if c.kind == "year" and c.year is not None:
         return _year(c.year)
     if c.kind == "date" and c.month is not None and c.day is not None:
