@@ -75,3 +75,16 @@ def test_seed_dates_without_anchor(seeds: dict[str, Article], seed: str) -> None
     assert {(m.text, m.value, m.granularity) for m in found} == expected
     assert all(m.year_known == (m.granularity == "year") for m in found)
     assert not any(m.planned for m in found)
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_raw_page_sidebars_yield_nothing_more(seeds_dir: Path, seed: str) -> None:
+    """The whole raw page, menus and sidebar stamps ("28.01 05:35") and counters ("1680",
+    "13798") included: the same dates as the clean text, the title's meeting, nothing else."""
+    (path,) = seeds_dir.glob(f"{seed}*.txt")
+    raw = path.read_text(encoding="utf-8")
+    found = {(m.text, m.value) for m in find_dates(raw, "en", Anchor(ANCHORS[seed], "supplied"))}
+    expected = {(text, value) for text, value, _ in EXPECTED[seed]}
+    if seed == "000_":
+        expected.add(("February 7", "2022-02-07"))
+    assert found == expected
