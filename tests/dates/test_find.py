@@ -40,6 +40,8 @@ def one(text: str, lang: str | None = "en", anchor: Anchor | None = FEB_1) -> Da
         ("Prices rose earlier this month.", "2022-02", "month"),
         ("They met on Monday.", "2022-01-31", "day"),
         ("The plan was dropped last year.", "2021", "year"),
+        ("The plan was dropped two weeks ago.", "2022-W03", "week"),
+        ("The plan was dropped 3 days ago.", "2022-01-29", "day"),
     ],
 )
 def test_english_shapes(text: str, value: str, granularity: str) -> None:
@@ -156,7 +158,7 @@ def test_weekday_to_come_is_the_next_one() -> None:
     [
         "",
         "\x00\x1b[31m\u202e",
-        "on Auguſt 5, 2010 yeſterday, ſunday, İocak",
+        "on Auguſt 5, 2010 yeſterday, ſunday, İocak, ſix dayſ ago",
         "31" * 1000,
         "January " * 5000,
         "in " * 10000 + "1997",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from storyline.dates.lexicon import MONTHS, Lexicon
+from storyline.dates.lexicon import MONTHS, UNITS, Lexicon
 
 # A year we read as such: 1900-2099 (DEPENDENCIES.md: older counters, "4019" misreads).
 _YEAR = r"(?P<y>19\d\d|20\d\d)"
@@ -74,6 +74,7 @@ class _Patterns:
     year: re.Pattern[str]
     relative: re.Pattern[str]
     weekday: re.Pattern[str]
+    ago: re.Pattern[str]
 
 
 @lru_cache(maxsize=64)
@@ -113,10 +114,20 @@ def _patterns(lex: Lexicon) -> _Patterns:
             flags,
         ),
         weekday=re.compile(rf"{_B}(?:(?P<dir>last|next|this|on)\s+)?{weekday}{_E}", flags),
+        # "two days ago", "3 weeks ago" (English only: other languages' counted forms inflect).
+        ago=re.compile(
+            rf"{_B}(?P<n>\d{{1,2}}|{_alt(_COUNTS)})\s+(?P<u>day|week|month|year)s?\s+ago{_E}"
+            if lex.lang == "en"
+            else r"(?!x)x",
+            flags,
+        ),
     )
 
 
 _ABBREVIATIONS = tuple(name[:3] for name in MONTHS)
+_COUNT_WORDS = "a two three four five six seven eight nine ten"
+_COUNTS = {w: n for n, w in enumerate(_COUNT_WORDS.split(), 1)}
+_UNITS = {unit: unit for unit in UNITS}
 
 
 _T = TypeVar("_T")
@@ -215,6 +226,11 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
             continue
         unit, offset = rel
         found.append(Candidate(m.start(), m.end(), "relative", unit=unit, offset=offset))
+    for m in p.ago.finditer(text):
+        n = int(m["n"]) if m["n"].isdigit() else _word(_COUNTS, m["n"])
+        counted = _word(_UNITS, m["u"])
+        if n is not None and counted is not None:
+            found.append(Candidate(m.start(), m.end(), "relative", unit=counted, offset=-n))
     for m in p.weekday.finditer(text):
         if not _capitalised(lex, m["w"]):
             continue
