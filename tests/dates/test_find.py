@@ -56,8 +56,11 @@ def test_english_shapes(text: str, value: str, granularity: str) -> None:
         ("ru", "Разговор состоялся 31 января.", "2022-01-31"),
         ("ru", "Акт подписан в 1997 году.", "1997"),
         ("ru", "Об этом сообщили вчера.", "2022-01-31"),
+        ("ru", "Отчёт за март 2021 года.", "2021-03"),
+        ("ar", "وصل الوفد قبل يومين.", "2022-01-30"),
         ("de", "Das Treffen fand am 28. Januar 2022 statt.", "2022-01-28"),
         ("de", "Die Gespräche begannen Mitte Dezember.", "2021-12"),
+        ("de", "Die Gespräche gehen morgen weiter.", "2022-02-02"),
         ("es", "La llamada fue el 28 de enero de 2022.", "2022-01-28"),
         ("es", "Las propuestas llegaron a mediados de diciembre.", "2021-12"),
         ("fr", "L'appel a eu lieu le 28 janvier.", "2022-01-28"),
@@ -88,10 +91,12 @@ def test_languages(lang: str | None, text: str, value: str) -> None:
         "It costs $25.50, or 2010 dollars.",  # prices
         "We may go, and we will see.",  # words dateparser reads as dates
         "Die Frau mit dem Hund.",
+        "Il a sept ans et vit à Paris.",  # French "sept" is seven
+        "Die Sitzung begann am Morgen.",  # German "Morgen" is the morning, "morgen" tomorrow
     ],
 )
 def test_not_dates(text: str) -> None:
-    lang = "de" if text.startswith("Die") else "en"
+    lang = {"Die": "de", "Il ": "fr"}.get(text[:3], "en")
     assert find_dates(text, lang, FEB_1) == ()
 
 

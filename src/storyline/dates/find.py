@@ -140,6 +140,19 @@ def _word(words: dict[str, _T], matched: str) -> _T | None:
     return found if found is not None else words.get(matched.casefold())
 
 
+# Relative words that are nouns when capitalised inside a sentence: German "am Morgen" (in the
+# morning), not "morgen" (tomorrow).
+_NOUNS_WHEN_CAPITALISED = {"de": frozenset({"morgen"})}
+
+
+def _capitalised_noun(lex: Lexicon, text: str, start: int, word: str) -> bool:
+    nouns = _NOUNS_WHEN_CAPITALISED.get(lex.lang)
+    if not nouns or word.lower() not in nouns or not word[:1].isupper():
+        return False
+    before = text[max(0, start - 4) : start].rstrip()
+    return bool(before) and before[-1] not in '.!?:"„“«'
+
+
 def _full_year(digits: str) -> int:
     """A year as written: "2008", or two digits ("08": this century up to 49, the last after)."""
     y = int(digits)
@@ -222,7 +235,7 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
             found.append(Candidate(m.start("y"), m.end(), "year", int(m["y"])))
     for m in p.relative.finditer(text):
         rel = _word(lex.relative, m["r"])
-        if rel is None:
+        if rel is None or _capitalised_noun(lex, text, m.start(), m["r"]):
             continue
         unit, offset = rel
         found.append(Candidate(m.start(), m.end(), "relative", unit=unit, offset=offset))

@@ -114,7 +114,8 @@ _EXTRA_RELATIVE: dict[str, dict[str, tuple[str, int]]] = {
     "de": {"letzten jahr": ("year", -1), "vergangenen jahr": ("year", -1)},
 }
 
-_REL_KEY = re.compile(r"^(in )?(\d+) (day|week|month|year)( ago)?$")
+# "1 day ago", "in 1 week"; a key with neither ("2 day": Arabic "يومين", two days) is a length.
+_REL_KEY = re.compile(r"^(?:(in) (\d+) (day|week|month|year)|(\d+) (day|week|month|year) (ago))$")
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # one per language (cached): hashed by identity
@@ -132,11 +133,19 @@ class Lexicon:
     capitalised_months: bool  # English writes month and weekday names capitalised
 
 
+def _abbreviation(name: str, names: list[str]) -> bool:
+    """A prefix of a form at least two letters longer: "sept" (French for seven), "janv",
+    "segunda", "wcz"; not an inflection one letter longer ("март" / "марта", "maj" / "maja")."""
+    return any(len(other) >= len(name) + 2 and other.startswith(name) for other in names)
+
+
 def _full_names(names: list[str]) -> list[str]:
-    """Full names only: abbreviations ("mar", "ago", "mo") are common words elsewhere."""
+    """Full names only: abbreviations ("mar", "ago", "mo", "sept") are common words elsewhere."""
     lowered = sorted({n.lower().rstrip(".") for n in names if n}, key=len, reverse=True)
     longest = len(lowered[0]) if lowered else 0
-    return [n for n in lowered if len(n) >= 4 or len(n) == longest]
+    return [
+        n for n in lowered if (len(n) >= 4 or len(n) == longest) and not _abbreviation(n, lowered)
+    ]
 
 
 def _relative(info: dict[str, Any]) -> dict[str, tuple[str, int]]:
@@ -145,13 +154,21 @@ def _relative(info: dict[str, Any]) -> dict[str, tuple[str, int]]:
         m = _REL_KEY.match(key)
         if m is None or not phrases:
             continue
-        offset = int(m.group(2)) * (-1 if m.group(4) else 1)
+        count, unit = (m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
+        offset = int(count) * (-1 if m.group(6) else 1)
         lowered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
         # The longest phrase, and one-word phrases ("yesterday", "dün"); the rest are
         # abbreviations ("this wk", "sem ant").
-        keep = [lowered[0], *(p for p in lowered[1:] if " " not in p and len(p) >= 3)]
+        keep = [
+            lowered[0],
+            *(
+                p
+                for p in lowered[1:]
+                if " " not in p and len(p) >= 3 and not _abbreviation(p, lowered)
+            ),
+        ]
         for phrase in keep:
-            out.setdefault(phrase, (m.group(3), offset))
+            out.setdefault(phrase, (unit, offset))
     return out
 
 
