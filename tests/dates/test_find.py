@@ -31,6 +31,8 @@ def one(text: str, lang: str | None = "en", anchor: Anchor | None = FEB_1) -> Da
         ("It was signed on January 28, 2022.", "2022-01-28", "day"),
         ("It was signed on Friday, January 28, 2022.", "2022-01-28", "day"),
         ("It was signed on January 31.", "2022-01-31", "day"),
+        ("MOSCOW, Jan. 28 (Reuters) - Talks went on.", "2022-01-28", "day"),
+        ("It was signed on Sept. 5, 2021.", "2021-09-05", "day"),
         ("June 13, 2005\nEuropean planes", "2005-06-13", "day"),  # "Euro…" is no price
         ("Talks resumed in mid-December.", "2021-12", "month"),
         ("Sales fell in May 2010.", "2010-05", "month"),

@@ -74,6 +74,7 @@ class _Patterns:
     year: re.Pattern[str]
     relative: re.Pattern[str]
     weekday: re.Pattern[str]
+    dotted: re.Pattern[str]
     ago: re.Pattern[str]
 
 
@@ -114,6 +115,14 @@ def _patterns(lex: Lexicon) -> _Patterns:
             flags,
         ),
         weekday=re.compile(rf"{_B}(?:(?P<dir>last|next|this|on)\s+)?{weekday}{_E}", flags),
+        # "Jan. 28", "Sept. 5, 2021" (English news style): a capitalised abbreviation, its
+        # period and a day; the bare abbreviations are words ("Mar", "Jun") and stay out.
+        dotted=re.compile(
+            rf"{_B}(?P<m>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s+(?P<d>[0-3]?\d)"
+            rf"(?:st|nd|rd|th)?{_E}(?:,?\s+{_YEAR}{_E})?(?!\s*[:.]\d)"
+            if lex.lang == "en"
+            else r"(?!x)x"
+        ),
         # "two days ago", "3 weeks ago" (English only: other languages' counted forms inflect).
         ago=re.compile(
             rf"{_B}(?P<n>\d{{1,2}}|{_alt(_COUNTS)})\s+(?P<u>day|week|month|year)s?\s+ago{_E}"
@@ -216,6 +225,11 @@ def candidates(text: str, lex: Lexicon) -> list[Candidate]:
             year = int(m["y"]) if m["y"] else None
             if _ymd(year, named, int(m["d"])) and _numbers_ok(text, m.start(), m.end()):
                 found.append(Candidate(m.start(), m.end(), "date", year, named, int(m["d"])))
+    for m in p.dotted.finditer(text):
+        mo, dotted_year = _ABBREVIATIONS.index(m["m"][:3].lower()) + 1, m["y"]
+        year = int(dotted_year) if dotted_year else None
+        if _ymd(year, mo, int(m["d"])) and _numbers_ok(text, m.start(), m.end()):
+            found.append(Candidate(m.start(), m.end(), "date", year, mo, int(m["d"])))
     for m in p.month.finditer(text):
         if not _capitalised(lex, m["m"]):
             continue
