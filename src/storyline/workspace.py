@@ -330,7 +330,8 @@ class Workspace:
     def _cluster(self, provisional: bool, report: IngestReport | None = None) -> int:
         """Assign unassigned articles in the total order, inside the caller's transaction."""
         pending = sorted(
-            self.store.unassigned(), key=lambda p: order_key(p[0].published, p[0].raw_sha256)
+            self.store.unassigned(),
+            key=lambda p: order_key(p[0].published, p[0].raw_sha256, p[0].published_granularity),
         )
         if not pending:
             return 0

@@ -324,7 +324,7 @@ class Store:
                 article.title,
                 article.text,
                 json.dumps(list(article.paragraphs), ensure_ascii=False),
-                _iso(article.published),
+                article.published_iso,
                 article.site,
                 article.author,
                 dateline,
@@ -458,7 +458,7 @@ class Store:
     def _with_members(self, story: Story) -> Story:
         rows = self.conn.execute(
             "SELECT id, lang, site FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, ingested_at), rowid",
+            "ORDER BY julianday(coalesce(published, ingested_at)), rowid",
             (story.id,),
         ).fetchall()
         langs = sorted({r["lang"] for r in rows if r["lang"]})
@@ -487,7 +487,7 @@ class Store:
             wanted = list(ids)
             sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
             params.extend(wanted)
-        sql += " ORDER BY coalesce(published, ingested_at), rowid"
+        sql += " ORDER BY julianday(coalesce(published, ingested_at)), rowid"
         return [_article(row) for row in self.conn.execute(sql, params)]
 
     def article(self, article_id: str) -> Article:
@@ -610,7 +610,7 @@ class Store:
             params.append(where.site)
         sql += _window(where, "published", "published")
         params += _bounds(where)
-        sql += " ORDER BY coalesce(published, ingested_at), rowid LIMIT ?"
+        sql += " ORDER BY julianday(coalesce(published, ingested_at)), rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
         return [_article(row) for row in self.conn.execute(sql, params)]
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from storyline.records import Article, Dateline, Story, Vector
+from storyline.records import DAY, TIME, Article, Dateline, Story, Vector
 
 log = logging.getLogger("storyline.store")
 
@@ -35,6 +35,13 @@ def _dt(value: str | None) -> datetime | None:
     if not isinstance(parsed, datetime):
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _granularity(value: str | None) -> str | None:
+    """How precise a stored publication date is: a bare ``2022-02-03`` is a day."""
+    if not value:
+        return None
+    return DAY if len(value) == len("2022-02-03") else TIME
 
 
 def _day(value: str | None) -> date | None:
@@ -109,6 +116,7 @@ def _article(row: sqlite3.Row) -> Article:
         title=row["title"],
         paragraphs=tuple(json.loads(row["paragraphs"])),
         published=_dt(row["published"]),
+        published_granularity=_granularity(row["published"]) if _dt(row["published"]) else None,
         site=row["site"],
         author=row["author"],
         dateline=dateline,
