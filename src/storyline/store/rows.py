@@ -19,6 +19,13 @@ ARTICLE_COLUMNS = (
     "lang, paragraph_langs, mixed_lang, extractor, story_id"
 )
 
+# Publication order in SQL, as ``cluster.order_key``: by the moment in UTC (julianday reads any
+# offset), a bare day (stored ``2022-02-03``) at the end of its day, undated rows by ingest time.
+PUBLISHED_ORDER = (
+    "julianday(coalesce(published, ingested_at)) "
+    "+ CASE WHEN length(published) = 10 THEN 86399.0 / 86400 ELSE 0 END"
+)
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
