@@ -88,11 +88,13 @@ def methods(data: Path) -> dict[str, Method]:
     }
 
 
-def dated_pages(data: Path) -> list[tuple[Page, date]]:
+def dated_pages(data: Path, limit: int | None = None) -> list[tuple[Page, date]]:
     """The wcxb-dev pages with a gold publication day, sorted by name (a gold month such as
-    ``2015-11`` is no day: such pages are left out)."""
-    pages = []
+    ``2015-11`` is no day: such pages are left out); the first ``limit`` of them."""
+    pages: list[tuple[Page, date]] = []
     for page in wcxb_pages(data):
+        if limit is not None and len(pages) >= limit:
+            break
         try:
             pages.append((page, date.fromisoformat(page.published[:10])))
         except ValueError:

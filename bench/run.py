@@ -10,11 +10,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import clustering, decoding, extraction, language, prose, throughput
+from bench import clustering, decoding, extraction, language, prose, published, throughput
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
     "extraction": extraction.run,
+    "published": published.run,
     "decoding": decoding.run,
     "prose": prose.run,
     "language": language.run,

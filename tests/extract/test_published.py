@@ -145,3 +145,18 @@ def test_a_day_never_sorts_before_a_timed_article_of_that_day() -> None:
     timed = order_key(datetime(2022, 2, 3, 13, 20, tzinfo=UTC), "b" * 64, TIME)
     next_day = order_key(datetime(2022, 2, 4, 0, 1, tzinfo=UTC), "c" * 64, TIME)
     assert timed < day < next_day
+
+
+def test_a_text_dump_takes_the_date_line_next_to_its_headline() -> None:
+    from storyline.extract.textdump import clean_dump
+
+    dump = "\n".join(
+        ["Home", "News", "Sport", "Bridge to close for urgent repairs", "Published Jan 29, 2022",
+         BODY, BODY, "Updated February 9, 2022", "Leave a Reply"]
+    )  # fmt: skip
+    found = clean_dump(dump)
+    assert found.published == datetime(2022, 1, 29, tzinfo=UTC)
+    assert found.published_granularity == DAY
+    assert (
+        clean_dump(dump.replace("Published Jan 29, 2022", "Updated Jan 29, 2022")).published is None
+    )
