@@ -160,3 +160,10 @@ def test_a_text_dump_takes_the_date_line_next_to_its_headline() -> None:
     assert (
         clean_dump(dump.replace("Published Jan 29, 2022", "Updated Jan 29, 2022")).published is None
     )
+
+
+def test_hostile_markup_gives_no_declared_date() -> None:
+    from storyline.extract.markup import declared_dates
+
+    for html in ("<div " * 50_000, '"datePublished": "' * 10_000, "<meta content='x'>" * 1000):
+        assert declared_dates(html).published is None

@@ -44,7 +44,12 @@ MODIFIED_META = (
     "dcterms.modified",
 )
 
-_TAG = re.compile(r"<(?:meta|time|span|div|abbr)\b[^>]*>", re.I)
+# Each parse of a free-form value costs dateparser ~40 ms: a page's first few are enough.
+MAX_DECLARED = 8
+# A tag longer than this is no date declaration (bounds the scan of an unclosed ``<div``).
+MAX_TAG_CHARS = 2000
+
+_TAG = re.compile(rf"<(?:meta|time|span|div|abbr)\b[^<>]{{0,{MAX_TAG_CHARS}}}>", re.I)
 _ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _JSON_LD = re.compile(r'"date(Published|Modified)"\s*:\s*"((?:[^"\\]|\\.){4,60})"')
 
@@ -77,8 +82,10 @@ def declared_dates(html: str) -> Declared:
             items.append(value)  # before JSON-LD's, appended below
     for match in _JSON_LD.finditer(head):
         (items if match[1] == "Published" else modified).append(_json_string(match[2]))
-    first = next(filter(None, map(_quiet, [*published, *items])), None)
-    return Declared(first, frozenset(w.value for w in map(_quiet, modified) if w is not None))
+    candidates = [*published, *items][:MAX_DECLARED]
+    first = next(filter(None, map(_quiet, candidates)), None)
+    changed = (w.value for w in map(_quiet, modified[:MAX_DECLARED]) if w is not None)
+    return Declared(first, frozenset(changed))
 
 
 def _quiet(value: str) -> When | None:
