@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
@@ -77,9 +78,18 @@ def test_cli_extract_and_ingest_take_published(pages: Path, tmp_path: Path) -> N
     db = tmp_path / "ws.db"
     with storyline.open(db) as ws:
         ws.ingest(pages / "a.txt", published="2022-01-28T10:00:00+01:00")
-        (article,) = ws.articles()
-    assert article.published == datetime(2022, 1, 28, 9, 0, tzinfo=UTC)
-    assert article.published_iso == "2022-01-28T10:00:00+01:00"
+        ws.ingest(pages / "b.txt")  # its sidecar: a day
+        frame = ws.to_pandas()
+        a, b = ws.articles()
+        ws.export(tmp_path / "out", "csv")
+    assert a.published == datetime(2022, 1, 28, 9, 0, tzinfo=UTC)
+    assert a.published_iso == "2022-01-28T10:00:00+01:00"
+    assert (b.published_iso, b.published_granularity) == ("2022-01-30", "day")
+    assert str(frame["published"].dt.tz) == "UTC"
+    assert list(frame["published_local"]) == ["2022-01-28T10:00:00+01:00", "2022-01-30"]
+    assert list(frame["published_granularity"]) == ["time", "day"]
+    exported = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert str(pd.to_datetime(exported["published"]).dt.tz) == "UTC"
 
 
 def _warc(tmp_path: Path, warc_date: str | None, http_date: str) -> Path:
