@@ -10,16 +10,30 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import clustering, dates, decoding, extraction, language, prose, throughput
+from bench import (
+    clustering,
+    dates,
+    decoding,
+    entities,
+    extraction,
+    language,
+    prose,
+    published,
+    throughput,
+    timeline,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
     "extraction": extraction.run,
+    "published": published.run,
     "decoding": decoding.run,
     "prose": prose.run,
     "language": language.run,
     "clustering": clustering.run,
     "dates": dates.run,
+    "entities": entities.run,
+    "timeline": timeline.run,
     "throughput": throughput.run,
 }
 

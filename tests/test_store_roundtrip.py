@@ -6,14 +6,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import tempfile
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storyline.records import Article, Dateline, Embedding, RawDoc
+from storyline.records import DAY, TIME, Article, Dateline, Embedding, RawDoc
 from storyline.store import Store
 
 # Any code point but surrogates (which no UTF-8 store can hold): control characters, NUL,
@@ -48,6 +48,10 @@ def articles(draw: st.DrawFn) -> Article:
             st.lists(st.one_of(st.none(), st.sampled_from(["en", "ja"])), max_size=len(paragraphs))
         )
     )
+    published = draw(DATES)
+    granularity = None if published is None else draw(st.sampled_from([DAY, TIME]))
+    if granularity == DAY and published is not None:  # a day is stored as its midnight UTC
+        published = datetime(published.year, published.month, published.day, tzinfo=UTC)
     return Article(
         id=draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20)),
         raw_sha256=hashlib.sha256(draw(st.binary(max_size=20))).hexdigest(),
@@ -55,7 +59,8 @@ def articles(draw: st.DrawFn) -> Article:
         title=draw(TEXT),
         paragraphs=paragraphs,
         url=draw(st.one_of(st.none(), TEXT)),
-        published=draw(DATES),
+        published=published,
+        published_granularity=granularity,
         site=draw(st.one_of(st.none(), TEXT)),
         author=draw(st.one_of(st.none(), TEXT)),
         dateline=dateline,

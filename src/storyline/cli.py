@@ -127,9 +127,16 @@ def cli(ctx: click.Context, db: str, verbose: int, quiet: bool) -> None:
     ctx.obj = Context(db, quiet)
 
 
+PUBLISHED_HELP = (
+    "Publication date (ISO 8601, e.g. 2022-01-28) for inputs without their own; "
+    'a NAME.meta.json sidecar with {"published": ...} sets it per file.'
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--published", metavar="ISO_DATE", help=PUBLISHED_HELP)
 @click.option("--include", multiple=True, metavar="GLOB", help="In directories, read only these.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In directories, skip these.")
 @format_option(("table", "json", "jsonl"))
@@ -141,13 +148,19 @@ def ingest(
     quiet: bool,
     include: Sequence[str],
     exclude: Sequence[str],
+    published: str | None,
     fmt: str,
 ) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
     bar = output.progress(disable=quiet or obj.quiet or fmt != "table")
     with obj.workspace(create=True) as ws, bar as advance:
         report = ws.ingest(
-            paths, stdin=sys.stdin.buffer, progress=advance, include=include, exclude=exclude
+            paths,
+            stdin=sys.stdin.buffer,
+            progress=advance,
+            include=include,
+            exclude=exclude,
+            published=published,
         )
     code = 0
     if report.failed:
@@ -252,16 +265,17 @@ def errors(obj: Context, fmt: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one file per input into this directory instead of stdout.",
 )
+@click.option("--published", metavar="ISO_DATE", help=PUBLISHED_HELP)
 @format_option(
     output.EXTRACT_FORMATS,
     help="Output format; table shows control characters escaped, txt / markdown are exact "
     "unless stdout is a terminal.",
 )
-def extract(paths: Sequence[str], out_dir: Path | None, fmt: str) -> None:
+def extract(paths: Sequence[str], out_dir: Path | None, published: str | None, fmt: str) -> None:
     """Print the cleaned article(s) of pages without storing anything (stdin without PATHS)."""
     from storyline.pipeline import clean_documents
 
-    results = clean_documents(paths or ["-"], stdin=sys.stdin.buffer)
+    results = clean_documents(paths or ["-"], stdin=sys.stdin.buffer, published=published)
     if out_dir is None:
         done, failed = output.extracted(results, fmt)
     else:

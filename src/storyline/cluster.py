@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.embed import unit
-from storyline.records import Vector
+from storyline.records import DAY, Vector
 
 CLUSTERER = "storyline-online-avglink-1"
 
@@ -59,6 +59,8 @@ ANN_MIN_STORIES = 200_000
 ANN_CANDIDATES = 50
 
 SECONDS_PER_DAY = 86_400.0
+# Where a day-granularity date sorts within its day: its last second (see ``order_key``).
+DAY_ORDER_OFFSET = SECONDS_PER_DAY - 1.0
 
 
 # The range of timestamps ``datetime`` can turn back into a UTC datetime (a day inside
@@ -86,11 +88,17 @@ def moment(t: float) -> datetime | None:
     return datetime.fromtimestamp(min(max(t, _MIN_TIMESTAMP), _MAX_TIMESTAMP), UTC)
 
 
-def order_key(published: datetime | None, raw_sha256: str) -> tuple[bool, float, str]:
+def order_key(
+    published: datetime | None, raw_sha256: str, granularity: str | None = None
+) -> tuple[bool, float, str]:
     """The total order articles are clustered in: dated first by UTC time, then the raw bytes'
-    sha256 (never file order, rowid or ingest time)."""
+    sha256 (never file order, rowid or ingest time). A date without a time (``granularity``
+    ``day``, stored as midnight) counts as the end of its day, so its fake midnight never puts
+    it before an article whose time that day is known."""
     t = timestamp(published)
     undated = math.isnan(t)
+    if granularity == DAY and not undated:
+        t += DAY_ORDER_OFFSET
     return (undated, 0.0 if undated else t, raw_sha256)
 
 

@@ -9,7 +9,11 @@ The schema is versioned: ``SCHEMA_VERSION`` goes into ``schema.json``, into ever
 file's metadata (``storyline.schema_version``) and is bumped when a column changes meaning or
 goes away (adding a column or a kind does not bump it). Dates are timezone-aware UTC
 timestamps in parquet / arrow (the store reads every date as UTC, naive ones too) and ISO 8601
-UTC strings in CSV / JSONL; lists are arrow lists, JSON arrays in CSV cells.
+UTC strings in CSV / JSONL, so a column always parses as one UTC datetime column. A
+publication date without a time is its midnight UTC there, with ``published_granularity``
+"day"; ``published_local`` is the date as storyline prints it: the bare day
+(``2022-02-03``) or the moment with the offset the page gave. Lists are arrow lists, JSON
+arrays in CSV cells.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ def _article_rows(ws: Workspace) -> Iterator[Row]:
             "site": a.site,
             "author": a.author,
             "published": a.published,
+            "published_granularity": a.published_granularity,
+            "published_local": a.published_iso,
             "url": a.url,
             "source": a.source,
             "dateline": a.dateline.text if a.dateline else None,
@@ -124,7 +130,19 @@ register(
             Column("mixed_lang", "bool", "paragraphs in more than one language"),
             Column("site", S, "publishing site (host name or outlet)"),
             Column("author", S, "author, when the page names one"),
-            Column("published", TS, "publication time, UTC"),
+            Column(
+                "published",
+                TS,
+                "publication time, UTC (a date without a time: its midnight UTC, see "
+                "published_granularity)",
+            ),
+            Column("published_granularity", S, "'day' (a date without a time) or 'time'"),
+            Column(
+                "published_local",
+                S,
+                "publication date as the page gave it, ISO 8601 with its UTC offset "
+                "(2022-02-03T17:05:00+03:00) or a bare day",
+            ),
             Column("url", S, "canonical URL, when known"),
             Column("source", S, "where it was read: path, path:line, WARC record"),
             Column("dateline", S, "agency dateline text, e.g. 'Moscow. January 28. INTERFAX -'"),
@@ -261,8 +279,9 @@ def _write(ws: Workspace, k: Kind, path: Path, fmt: str) -> int:
             writer.writerow(names)
         for row in k.rows(ws):
             count += 1
+            texts = {n: _text_value(row[n]) for n in names}
             if writer is not None:
-                writer.writerow([csv_value(_text_value(row[n])) for n in names])
+                writer.writerow([csv_value(texts[n]) for n in names])
             else:
-                out.write(dumps({n: _text_value(row[n]) for n in names}) + "\n")
+                out.write(dumps(texts) + "\n")
     return count

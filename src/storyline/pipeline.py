@@ -45,10 +45,13 @@ def clean(raw: RawDoc, detector: Detector | None = None) -> Article:
 
 
 def clean_documents(
-    inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None = None
+    inputs: Iterable[str | os.PathLike[str]],
+    stdin: BinaryIO | None = None,
+    published: str | None = None,
 ) -> Iterator[Article | DocError]:
-    """Every document in ``inputs``, cleaned, or the error that stopped it. Stores nothing."""
-    for item in read(inputs, stdin=stdin):
+    """Every document in ``inputs``, cleaned, or the error that stopped it. Stores nothing.
+    ``published`` (ISO 8601) dates every document that has no date of its own."""
+    for item in read(inputs, stdin=stdin, published=published):
         if isinstance(item, DocError):
             yield item
             continue

@@ -33,6 +33,17 @@ Vector = npt.NDArray[np.float32]
 REPR_TITLE = 60
 REPR_HTML_LEAD = 300
 
+# ``Article.published_granularity``: a date without a time, or a moment.
+DAY = "day"
+TIME = "time"
+
+
+# ``RawDoc.fields`` keys a reader sets besides the container's own: the publication date the
+# user supplied for inputs without one (``--published``, a ``NAME.meta.json`` sidecar), and
+# the date of the feed an item came from (an anchor for a relative item date).
+SUPPLIED_PUBLISHED = "supplied_published"
+FEED_DATE = "feed_date"
+
 
 @dataclass(frozen=True, slots=True)
 class RawDoc:
@@ -81,6 +92,7 @@ class Extraction:
     title: str
     paragraphs: tuple[str, ...]
     published: datetime | None = None
+    published_granularity: str | None = None  # "day" (a date only) or "time"; see Article
     site: str | None = None
     author: str | None = None
     url: str | None = None
@@ -149,7 +161,10 @@ class Article:
     title: str
     paragraphs: tuple[str, ...]
     url: str | None = None
+    # Aware, with the offset the page gave; a date without a time is midnight UTC with
+    # ``published_granularity`` "day" ("time" otherwise, None when there is no date).
     published: datetime | None = None
+    published_granularity: str | None = None
     site: str | None = None
     author: str | None = None
     dateline: Dateline | None = None
@@ -181,12 +196,17 @@ class Article:
         """A notebook card: metadata and the first paragraph, every value HTML-escaped."""
         lead = _cut(self.paragraphs[0], REPR_HTML_LEAD) if self.paragraphs else ""
         meta = " · ".join(
-            str(v) for v in (self.lang, self.site, self.published, self.story_id) if v
+            str(v) for v in (self.lang, self.site, self.published_iso, self.story_id) if v
         )
         return (
             f"<div><b>{_html(self.title)}</b> <code>{_html(self.id)}</code><br>"
             f"<small>{_html(meta)}</small><p>{_html(lead)}</p></div>"
         )
+
+    @property
+    def published_iso(self) -> str | None:
+        """``published`` as ISO 8601 text at its granularity (``2022-02-03`` for a day)."""
+        return published_text(self.published, self.published_granularity)
 
     @property
     def supported(self) -> bool:
@@ -199,7 +219,7 @@ class Article:
         """A JSON-ready dict: dates as ISO 8601 strings, the text joined."""
         out = dataclasses.asdict(self)
         out["text"] = self.text
-        out["published"] = self.published.isoformat() if self.published else None
+        out["published"] = self.published_iso
         out["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
         if self.dateline is not None:
             dl = out["dateline"]
@@ -289,3 +309,11 @@ def _cut(text: str, width: int = REPR_TITLE) -> str:
 
 def _html(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def published_text(value: datetime | None, granularity: str | None) -> str | None:
+    """A publication date as ISO 8601 text: ``2022-02-03`` for a day, else the moment with
+    its offset (``2022-02-03T18:10:00+03:00``); None when unknown."""
+    if value is None:
+        return None
+    return value.date().isoformat() if granularity == DAY else value.isoformat()

@@ -43,6 +43,7 @@ from storyline.errors import DocumentError, MissingDependency, StoreError
 from storyline.query import Filters, bound
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
+from storyline.read.sidecar import supplied
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store import MAX_REASON_CHARS, Store, is_store_failure
 
@@ -177,11 +178,14 @@ class Workspace:
         *,
         include: Iterable[str] = (),
         exclude: Iterable[str] = (),
+        published: str | None = None,
     ) -> IngestReport:
         """Read, clean, embed and store every document in ``inputs`` (one path or several);
         then cluster them. ``include`` / ``exclude`` globs choose files in directories (see
-        ``storyline.read.read``); the workspace's own files are never read. Raises
-        ``StoreError`` only when the workspace itself fails."""
+        ``storyline.read.read``); the workspace's own files are never read. ``published``
+        (ISO 8601) dates every document that has no date of its own. Raises ``StoreError``
+        only when the workspace itself fails (``InputError`` for a bad path or date)."""
+        published = supplied(published)
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot ingest")
         if isinstance(inputs, str | os.PathLike):
@@ -189,7 +193,7 @@ class Workspace:
         report = IngestReport()
         pending: list[RawDoc | DocError] = []
         chosen = selection(include, exclude, (str(f) for f in self.files))
-        for item in self._documents(inputs, stdin, chosen):
+        for item in self._documents(inputs, stdin, chosen, published):
             pending.append(item)
             if len(pending) >= CHUNK:
                 self._ingest_chunk(pending, report, progress)
@@ -199,14 +203,18 @@ class Workspace:
         return report
 
     def _documents(
-        self, inputs: Iterable[str | os.PathLike[str]], stdin: BinaryIO | None, chosen: Selection
+        self,
+        inputs: Iterable[str | os.PathLike[str]],
+        stdin: BinaryIO | None,
+        chosen: Selection,
+        published: str | None,
     ) -> Iterator[RawDoc | DocError]:
         """Every document of every chosen input file; a reader that raises costs only that
         file."""
         # expand raises InputError up front for a path that is not there
         for path in expand(inputs, chosen):
             try:
-                yield from read([path], stdin=stdin)
+                yield from read([path], stdin=stdin, published=published)
             except Exception as exc:  # a reader bug costs one file, not the batch
                 log.debug("reading %r failed", path, exc_info=True)
                 yield DocError(display_path(path), _reason(exc), "read")
@@ -330,7 +338,8 @@ class Workspace:
     def _cluster(self, provisional: bool, report: IngestReport | None = None) -> int:
         """Assign unassigned articles in the total order, inside the caller's transaction."""
         pending = sorted(
-            self.store.unassigned(), key=lambda p: order_key(p[0].published, p[0].raw_sha256)
+            self.store.unassigned(),
+            key=lambda p: order_key(p[0].published, p[0].raw_sha256, p[0].published_granularity),
         )
         if not pending:
             return 0

@@ -24,8 +24,8 @@ from storyline.extract.fragment import fragment_text, is_fragment
 from storyline.extract.html import extract_html
 from storyline.extract.prose import no_article_text
 from storyline.extract.textdump import clean_dump
-from storyline.extract.when import parse_when
-from storyline.records import Article, Extraction, RawDoc
+from storyline.extract.when import When, parse_published, parse_when
+from storyline.records import FEED_DATE, SUPPLIED_PUBLISHED, TIME, Article, Extraction, RawDoc
 
 __all__ = ["clean_dump", "extract", "extract_html", "find_dateline", "parse_when"]
 
@@ -52,6 +52,7 @@ def extract(raw: RawDoc) -> Article:
     empty = no_article_text(found.paragraphs)
     if empty is not None:
         raise DocumentError("extract", empty)
+    published = published_of(raw, found)
     return Article(
         id=raw.fields.get("id") or raw.sha256[:16],
         raw_sha256=raw.sha256,
@@ -59,7 +60,8 @@ def extract(raw: RawDoc) -> Article:
         title=found.title or _first_words(found.paragraphs[0]),
         paragraphs=found.paragraphs,
         url=raw.fields.get("url") or found.url or raw.url,
-        published=parse_when(raw.fields.get("published"), "published date") or found.published,
+        published=published.value if published else None,
+        published_granularity=published.granularity if published else None,
         site=raw.fields.get("site") or found.site or _site_of(raw.url or found.url),
         author=raw.fields.get("author") or found.author,
         dateline=found.dateline,
@@ -67,6 +69,26 @@ def extract(raw: RawDoc) -> Article:
         lang=_primary_subtag(raw.fields.get("lang")),
         extractor=found.extractor,
     )
+
+
+def published_of(raw: RawDoc, found: Extraction) -> When | None:
+    """The publication date: the container's ``published`` (read with the record's language
+    and site, relative values against the fetch time or the feed's date), else the page's
+    own, else the one the user supplied for inputs without a date."""
+    fields = raw.fields
+    anchor = raw.fetched_at or parse_when(fields.get(FEED_DATE), "feed date")
+    given = parse_published(
+        fields.get("published"),
+        "published date",
+        lang=fields.get("lang"),
+        site=_site_of(fields.get("url") or raw.url or found.url) or fields.get("site"),
+        anchor=anchor,
+    )
+    if given is not None:
+        return given
+    if found.published is not None:
+        return When(found.published, found.published_granularity or TIME)
+    return parse_published(fields.get(SUPPLIED_PUBLISHED), "supplied published date")
 
 
 def _from_fields(raw: RawDoc) -> Extraction:

@@ -16,6 +16,7 @@ footers. ``clean_dump`` classifies those lines without any site-specific rule:
    subheadings stay.
 3. **Headline**: the longest headline-like line (no full stop) among the body's first line
    and the few above it; a standfirst under the headline stays in the body.
+4. **Publication date**: a short date line next to the headline (``extract/dumpdate.py``).
 
 Constants were calibrated with ``python -m bench.extraction`` on the wcxb-dev-articles split
 (rendered with ``../shared/tools/page_to_text.py``); scrapinghub is the held-out check.
@@ -32,6 +33,7 @@ from datetime import date
 from functools import cache
 
 from storyline.extract.dateline import first_dateline
+from storyline.extract.dumpdate import date_line
 from storyline.records import Extraction
 
 VERSION = "0.1"
@@ -138,7 +140,15 @@ def clean_dump(text: str, anchor: date | None = None) -> Extraction:
     title = lines[title_index].text if title_index is not None else ""
     paragraphs = tuple(lines[i].text for i in body if i != title_index)
     dateline = first_dateline(paragraphs, anchor, within=DATELINE_PARAGRAPHS)
-    return Extraction(title=title, paragraphs=paragraphs, dateline=dateline, extractor=EXTRACTOR)
+    published = date_line(raw_lines, start if title_index is None else title_index)
+    return Extraction(
+        title=title,
+        paragraphs=paragraphs,
+        published=published.value if published else None,
+        published_granularity=published.granularity if published else None,
+        dateline=dateline,
+        extractor=EXTRACTOR,
+    )
 
 
 # --- features --------------------------------------------------------------------------------

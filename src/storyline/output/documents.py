@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.text import Text
 
-from storyline.output.listing import console, csv_value, csv_writer, emit_json, iso, on_terminal
+from storyline.output.listing import console, csv_value, csv_writer, emit_json, on_terminal
 from storyline.output.text import cell, dumps, visible
 from storyline.output.views import article
 from storyline.records import Article, DocError
@@ -53,7 +53,7 @@ def as_txt(a: Article) -> str:
 
 def as_markdown(a: Article) -> str:
     """A level-1 title, a metadata line, then the paragraphs."""
-    meta = " · ".join(v for v in (a.site, a.author, iso(a.published), a.url) if v)
+    meta = " · ".join(v for v in (a.site, a.author, a.published_iso, a.url) if v)
     head = f"# {a.title}\n\n" if a.title else ""
     return head + (f"*{meta}*\n\n" if meta else "") + a.text + "\n"
 

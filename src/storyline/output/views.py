@@ -79,7 +79,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "title": a.title,
         "lang": a.lang,
         "site": a.site,
-        "published": iso(a.published),
+        "published": a.published_iso,
         "url": a.url,
         "source": a.source,
     }
@@ -118,7 +118,7 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
     out.print(Text(f"{item.size} articles · {cell(', '.join(item.languages))} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
-        out.print(Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(iso(a.published))}"))
+        out.print(Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(a.published_iso)}"))
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""
         cut = "…" if len(lead) > LEAD else ""
@@ -137,7 +137,7 @@ def article(item: Article, fmt: str) -> None:
         "story": item.story_id,
         "lang": item.lang,
         "site": item.site,
-        "published": iso(item.published),
+        "published": item.published_iso,
         "author": item.author,
         "url": item.url,
         "source": item.source,

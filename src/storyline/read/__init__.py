@@ -41,6 +41,7 @@ from storyline.read.files import (
     selection,
 )
 from storyline.read.jsonl import looks_like_json_records, looks_like_jsonl, read_json, read_jsonl
+from storyline.read.sidecar import sidecar_published, supplied, with_published
 from storyline.read.warc import read_warc
 from storyline.records import DocError, RawDoc
 
@@ -60,6 +61,7 @@ def read(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     skip: Iterable[str | os.PathLike[str]] = (),
+    published: str | None = None,
 ) -> Iterator[RawDoc | DocError]:
     """Every document in ``inputs``, in order, as a RawDoc or a DocError.
 
@@ -67,12 +69,15 @@ def read(
     only files matching an ``include`` glob (when any is given) and no ``exclude`` glob are
     read (a glob matches the path below the directory or the file name); ``skip`` paths are
     never read, however they are named (``Workspace.ingest`` passes its own database files).
-    Raises ``InputError`` at once, before reading, for a path that does not exist or a glob
-    that matches nothing.
+    ``published`` is the publication date of every document without one (a file's
+    ``NAME.meta.json`` sidecar wins; see ``read/sidecar.py``). Raises ``InputError`` at once,
+    before reading, for a path that does not exist, a glob that matches nothing or a
+    ``published`` that is not a date.
     """
+    default = supplied(published)
     chosen = selection(include, exclude, (os.fspath(p) for p in skip))
     paths = expand(inputs, chosen)
-    return _read_all(paths, stdin)
+    return _read_all(paths, stdin, default)
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -102,12 +107,16 @@ def sniff(data: bytes, name: str) -> str:
     return "text"
 
 
-def _read_all(paths: list[str], stdin: BinaryIO | None) -> Iterator[RawDoc | DocError]:
+def _read_all(
+    paths: list[str], stdin: BinaryIO | None, published: str | None
+) -> Iterator[RawDoc | DocError]:
     for path in paths:
         source = display_path(path)
+        value = (sidecar_published(path) if path != "-" else None) or published
         try:
             with open_input(path, stdin if stdin is not None else sys.stdin.buffer) as opened:
-                yield from _dispatch(opened)
+                for item in _dispatch(opened):
+                    yield with_published(item, value)
         except OSError as error:
             yield DocError(source, f"cannot read file: {error.strerror or error}", "read")
 

@@ -22,7 +22,7 @@ from typing import Any
 import feedparser
 
 from storyline.read.jsonl import record_doc
-from storyline.records import DocError, RawDoc
+from storyline.records import FEED_DATE, DocError, RawDoc
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -85,6 +85,8 @@ def item(
     if not any(fields.get(key) for key in ("title", "html", "text")):
         reason = f"item {number}: no title, content or summary to read"
         return DocError(source, reason, "read", sha256=digest)
+    # The feed's own date anchors a relative item date; it is not part of the item's identity.
+    _put(fields, FEED_DATE, channel.get("updated") or channel.get("published"))
     return record_doc(data, source, digest, fields)
 
 

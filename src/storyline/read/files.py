@@ -38,6 +38,8 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 
 STDIN = "-"
+# The metadata file beside an input ``NAME`` (read/sidecar.py).
+SIDECAR_SUFFIX = ".meta.json"
 STDIN_SOURCE = "<stdin>"
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -130,9 +132,16 @@ def expand(inputs: Iterable[str | os.PathLike[str]], chosen: Selection = Selecti
             )
     unique: dict[str, None] = {}
     for path in found:
+        if path != STDIN and is_sidecar(path):
+            continue  # NAME.meta.json describes NAME (read/sidecar.py); it is no document
         if path == STDIN or not chosen.skips(path):
             unique.setdefault(path if path == STDIN else os.path.normpath(path), None)
     return list(unique)
+
+
+def is_sidecar(path: str) -> bool:
+    """Whether ``path`` is a sidecar ``NAME.meta.json`` with a file ``NAME`` beside it."""
+    return path.endswith(SIDECAR_SUFFIX) and os.path.isfile(path.removesuffix(SIDECAR_SUFFIX))
 
 
 def _walk(directory: str, chosen: Selection) -> list[str]:

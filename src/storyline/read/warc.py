@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
@@ -122,8 +123,16 @@ def _unit(record: Any, where: str) -> RawDoc | DocError | None:
         fmt,
         url=record.rec_headers.get_header("WARC-Target-URI"),
         content_type=content_type,
-        fetched_at=parse_when(record.rec_headers.get_header("WARC-Date"), "WARC-Date"),
+        fetched_at=_fetched_at(record),
     )
+
+
+def _fetched_at(record: Any) -> datetime | None:
+    """When the record was fetched: its ``WARC-Date``, else the HTTP response's ``Date``."""
+    fetched = parse_when(record.rec_headers.get_header("WARC-Date"), "WARC-Date")
+    if fetched is None and record.http_headers is not None:
+        fetched = parse_when(record.http_headers.get_header("Date"), "HTTP Date header")
+    return fetched
 
 
 def _fmt(rec_type: str, content_type: str | None) -> str | None:

@@ -44,6 +44,7 @@ from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vecto
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
+    PUBLISHED_ORDER,
     _article,
     _dt,
     _iso,
@@ -324,7 +325,7 @@ class Store:
                 article.title,
                 article.text,
                 json.dumps(list(article.paragraphs), ensure_ascii=False),
-                _iso(article.published),
+                article.published_iso,
                 article.site,
                 article.author,
                 dateline,
@@ -458,7 +459,7 @@ class Store:
     def _with_members(self, story: Story) -> Story:
         rows = self.conn.execute(
             "SELECT id, lang, site FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, ingested_at), rowid",
+            f"ORDER BY {PUBLISHED_ORDER}, rowid",
             (story.id,),
         ).fetchall()
         langs = sorted({r["lang"] for r in rows if r["lang"]})
@@ -487,7 +488,7 @@ class Store:
             wanted = list(ids)
             sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
             params.extend(wanted)
-        sql += " ORDER BY coalesce(published, ingested_at), rowid"
+        sql += f" ORDER BY {PUBLISHED_ORDER}, rowid"
         return [_article(row) for row in self.conn.execute(sql, params)]
 
     def article(self, article_id: str) -> Article:
@@ -610,7 +611,7 @@ class Store:
             params.append(where.site)
         sql += _window(where, "published", "published")
         params += _bounds(where)
-        sql += " ORDER BY coalesce(published, ingested_at), rowid LIMIT ?"
+        sql += f" ORDER BY {PUBLISHED_ORDER}, rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
         return [_article(row) for row in self.conn.execute(sql, params)]
 

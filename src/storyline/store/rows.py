@@ -10,13 +10,20 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from storyline.records import Article, Dateline, Story, Vector
+from storyline.records import DAY, TIME, Article, Dateline, Story, Vector
 
 log = logging.getLogger("storyline.store")
 
 ARTICLE_COLUMNS = (
     "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
     "lang, paragraph_langs, mixed_lang, extractor, story_id"
+)
+
+# Publication order in SQL, as ``cluster.order_key``: by the moment in UTC (julianday reads any
+# offset), a bare day (stored ``2022-02-03``) at the end of its day, undated rows by ingest time.
+PUBLISHED_ORDER = (
+    "julianday(coalesce(published, ingested_at)) "
+    "+ CASE WHEN length(published) = 10 THEN 86399.0 / 86400 ELSE 0 END"
 )
 
 
@@ -35,6 +42,13 @@ def _dt(value: str | None) -> datetime | None:
     if not isinstance(parsed, datetime):
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _granularity(value: str | None) -> str | None:
+    """How precise a stored publication date is: a bare ``2022-02-03`` is a day."""
+    if not value:
+        return None
+    return DAY if len(value) == len("2022-02-03") else TIME
 
 
 def _day(value: str | None) -> date | None:
@@ -109,6 +123,7 @@ def _article(row: sqlite3.Row) -> Article:
         title=row["title"],
         paragraphs=tuple(json.loads(row["paragraphs"])),
         published=_dt(row["published"]),
+        published_granularity=_granularity(row["published"]) if _dt(row["published"]) else None,
         site=row["site"],
         author=row["author"],
         dateline=dateline,
