@@ -42,6 +42,7 @@ from storyline.language import UNSPACED_SCRIPTS
 from storyline.query import Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
+from storyline.store.mentions import EntitySummary, MentionRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
     _article,
@@ -62,6 +63,7 @@ __all__ = [
     "MAX_REASON_CHARS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "EntitySummary",
     "Store",
     "from_blob",
     "is_store_failure",
@@ -76,7 +78,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 500
 
 
-class Store:
+class Store(MentionRows):
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
@@ -367,6 +369,7 @@ class Store:
             "SELECT raw_sha256 FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         self.conn.execute("DELETE FROM embeddings WHERE article_id = ?", (article_id,))
+        self.delete_mentions(article_id)
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         if row is not None:
             self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
@@ -488,7 +491,8 @@ class Store:
             sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
             params.extend(wanted)
         sql += " ORDER BY coalesce(published, ingested_at), rowid"
-        return [_article(row) for row in self.conn.execute(sql, params)]
+        with self.snapshot():
+            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
 
     def article(self, article_id: str) -> Article:
         found = self.articles(ids=[article_id])
@@ -612,7 +616,8 @@ class Store:
         params += _bounds(where)
         sql += " ORDER BY coalesce(published, ingested_at), rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
-        return [_article(row) for row in self.conn.execute(sql, params)]
+        with self.snapshot():
+            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
 
     def resolve_id(self, kind: str, prefix: str) -> str:
         """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
