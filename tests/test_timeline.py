@@ -72,7 +72,11 @@ def test_reports_of_one_call_in_two_languages_merge_into_one_event() -> None:
         (CALL_EN + " " + OTHER, "No date here, Putin said."),
         [("Putin", "p:putin"), ("Macron", "p:macron"), ("Scholz", "p:scholz")],
         [("January 28", "2022-01-28"), ("28 January", "2022-01-28")],
-        {CALL_EN: _unit(1, 0.1, 0), OTHER: _unit(0, 0, 1), "No date here, Putin said.": _unit(0, 1, 0)},
+        {
+            CALL_EN: _unit(1, 0.1, 0),
+            OTHER: _unit(0, 0, 1),
+            "No date here, Putin said.": _unit(0, 1, 0),
+        },
     )
     fr = _item(
         "fr1",
