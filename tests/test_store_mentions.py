@@ -27,7 +27,7 @@ DATES = (
 )
 
 
-def _old_workspace(path: Path) -> None:
+def old_workspace(path: Path) -> None:
     """A workspace as the previous version (migrations 0001-0004) wrote it, with one article."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
@@ -73,7 +73,7 @@ def _stored(store: Store, article_id: str = "a1") -> Article:
 
 def test_an_older_workspace_is_migrated_and_keeps_its_articles(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    _old_workspace(path)
+    old_workspace(path)
     with Store(path) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM migrations")]
         assert names[-1] == "0005_mentions"

@@ -149,6 +149,10 @@ class Reading:
         except NotImplementedError:  # MERGE: the entities stage is being built (issue 7)
             keys = {name}
         ids = self.store.entity_ids(keys)
+        if not ids:
+            raise NotFound(
+                f"no entity named {name!r}: list a story's entities with `storyline entities STORY`"
+            )
         stories = [self.store.story(s) for s in self.store.entity_stories(ids)]
         events: list[tuple[str, TimelineEvent]] = []
         wanted = set(ids)
