@@ -12,23 +12,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from storyline.browse import EntityReport
-from storyline.output.listing import Column, console, emit, emit_object, plain
+from storyline.output.listing import Column, console, emit, emit_object
 from storyline.output.text import cell
 from storyline.output.views import STORY_COLUMNS
 from storyline.records import TimelineEvent
 from storyline.store import EntitySummary
 
-
-def _names(value: Any) -> str:
-    """Entity objects shown as their names."""
-    return plain([e["name"] for e in value or ()])
-
-
 TIMELINE_COLUMNS = (
     Column("date", width=10),
     Column("planned", width=7, show=lambda v: "planned" if v else ""),
     Column("sources", width=24, wide=True),
-    Column("entities", width=30, show=_names),
+    Column("names", width=30),
     Column("text"),
 )
 TIMELINE_FIELDS = (
@@ -57,8 +51,15 @@ ENTITY_FIELDS = ("id", "name", "type", "mentions", "articles", "languages", "cou
 
 
 def timeline(events: list[TimelineEvent], fmt: str) -> None:
-    rows = [e.to_dict() for e in events]
+    rows = [_row(e.to_dict(), fmt) for e in events]
     emit(rows, fmt, TIMELINE_COLUMNS, TIMELINE_FIELDS, f"{len(events)} events")
+
+
+def _row(event: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """A table shows the entities' names; machine formats keep the objects only."""
+    if fmt != "table":
+        return event
+    return event | {"names": [e["name"] for e in event["entities"]]}
 
 
 def entities(items: list[EntitySummary], fmt: str) -> None:
@@ -79,7 +80,7 @@ def entity(report: EntityReport, fmt: str) -> None:
         (),
         f"{len(report.stories)} stories",
     )
-    rows = [e.to_dict() | {"story": story} for story, e in report.events]
+    rows = [_row(e.to_dict(), fmt) | {"story": story} for story, e in report.events]
     columns = (Column("story", whole=True, style="cyan"), *TIMELINE_COLUMNS)
     emit(rows, fmt, columns, (), f"{len(rows)} events")
 
