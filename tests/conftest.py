@@ -66,4 +66,4 @@ def needs_mentions() -> pytest.MarkDecorator:
         entities.find_entities("", "en")
     except NotImplementedError:
         return pytest.mark.skip(reason="the mentions stages are not built yet (issue 7)")
-    return pytest.mark.usefixtures()
+    return pytest.mark.skipif(False, reason="the mentions stages are built")
