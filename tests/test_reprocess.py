@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import needs_mentions
 from tests.test_store_mentions import old_workspace
 
 import storyline
-from conftest import needs_mentions
 from storyline.pipeline import mentions_version
 
 pytestmark = needs_mentions()

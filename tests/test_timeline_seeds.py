@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import needs_mentions
 
 import storyline
-from conftest import needs_mentions
 from storyline.pipeline import clean_documents
 from storyline.records import Article, TimelineEvent
 

@@ -19,6 +19,11 @@ from storyline.timeline import StoryArticle, story_timeline
 
 DateBound = datetime | date | str | None
 
+# Stories (largest first) whose timelines ``entity`` reads for events: each costs the title
+# mentions of its articles, so a name found in thousands of stories stays a quick command. The
+# ``stories`` list itself is complete.
+ENTITY_TIMELINES = 50
+
 
 @dataclass(frozen=True, slots=True)
 class EntityReport:
@@ -141,7 +146,8 @@ class Reading:
 
     def entity(self, name: str) -> EntityReport:
         """Every story and dated event of the entity called ``name`` in any language (looked up
-        under ``entities.search_keys``; an entity id works too)."""
+        under ``entities.search_keys``; an entity id works too). Events come from the
+        ``ENTITY_TIMELINES`` largest stories; ``NotFound`` when no entity has that name."""
         from storyline.entities import search_keys
 
         try:
@@ -156,7 +162,7 @@ class Reading:
         stories = [self.store.story(s) for s in self.store.entity_stories(ids)]
         events: list[tuple[str, TimelineEvent]] = []
         wanted = set(ids)
-        for story in stories:
+        for story in stories[:ENTITY_TIMELINES]:
             for event in self.timeline(story.id):
                 if wanted & {m.id for m in event.entities} or _names(event, keys):
                     events.append((story.id, event))
