@@ -65,11 +65,11 @@ class Context:
         self.db = db
         self.quiet = quiet
 
-    def workspace(self, create: bool = False) -> Workspace:
-        """The workspace; only commands that write (``ingest``) may create it; the others
-        open it read-only (they work on a read-only file and never write)."""
+    def workspace(self, create: bool = False, write: bool = False) -> Workspace:
+        """The workspace; only ``ingest`` may create it; ``write`` opens an existing one for
+        writing (``reprocess``); the others open it read-only (they never write)."""
         log.debug("workspace %s (create=%s)", self.db, create)
-        return Workspace(self.db, create=create, readonly=not create)
+        return Workspace(self.db, create=create, readonly=not (create or write))
 
 
 class _Failure(click.ClickException):
@@ -284,6 +284,55 @@ def extract(paths: Sequence[str], out_dir: Path | None, published: str | None, f
         code = EXIT_SOME_FAILED if done else EXIT_ALL_FAILED
         output.failure_note(code, f"{failed} of {done + failed} inputs could not be cleaned")
         sys.exit(code)
+
+
+@cli.command()
+@click.argument("story_id")
+@format_option()
+@db_option
+@click.pass_obj
+def timeline(obj: Context, story_id: str, fmt: str) -> None:
+    """A story's dated events (id or unique prefix), with every source that reports each."""
+    with obj.workspace() as ws:
+        output.mentions.timeline(ws.timeline(story_id), fmt)
+
+
+@cli.command()
+@click.argument("story_id")
+@format_option()
+@db_option
+@click.pass_obj
+def entities(obj: Context, story_id: str, fmt: str) -> None:
+    """The people, organisations and places of a story, most mentioned first."""
+    with obj.workspace() as ws:
+        output.mentions.entities(ws.entities(story_id), fmt)
+
+
+@cli.command()
+@click.argument("name")
+@format_option(("table", "json", "jsonl"))
+@db_option
+@click.pass_obj
+def entity(obj: Context, name: str, fmt: str) -> None:
+    """Every story and dated event of one entity, by its name in any language (or its id)."""
+    with obj.workspace() as ws:
+        output.mentions.entity(ws.entity(name), fmt)
+
+
+@cli.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@format_option(("table", "json", "jsonl"))
+@db_option
+@click.pass_obj
+def reprocess(obj: Context, quiet: bool, fmt: str) -> None:
+    """Find entities and dates again in every stored article made by another version of the
+    stage (e.g. a workspace from before it existed); ingest does it too, at its end."""
+    from storyline.pipeline import mentions_version
+
+    bar = output.mentions.reprocess_progress(disable=quiet or obj.quiet or fmt != "table")
+    with obj.workspace(create=False, write=True) as ws, bar as advance:
+        count = ws.reprocess(progress=advance)
+    output.mentions.reprocessed(count, mentions_version(), fmt)
 
 
 @cli.command()

@@ -241,6 +241,84 @@ class Embedding:
     sentence_vectors: Vector
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One article's own sentence (or title) behind a timeline event, as it was written.
+
+    ``start``/``end`` are offsets into the article's ``text``, or into its ``title`` when
+    ``field`` is ``"title"``.
+    """
+
+    article: str
+    source: str | None  # the article's site
+    lang: str | None
+    text: str
+    start: int
+    end: int
+    field: str = "text"  # "text" or "title"
+    planned: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """Something that happened (or is planned) on one date, with every report of it.
+
+    ``date`` is the ISO 8601 value of the date mentions (``DateMention.value``: ``2022-01-28``,
+    ``2021-12``, ``1997``, or ``--01-28`` when no year is known). ``entities`` are the people,
+    organisations and places of its sentences (one id per entity across the story's languages),
+    ``places`` those of them that are places; ``evidence`` each article's own sentence.
+    """
+
+    date: str
+    granularity: str
+    planned: bool
+    year_known: bool
+    text: str
+    entities: tuple[EntityMention, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def places(self) -> tuple[EntityMention, ...]:
+        return tuple(e for e in self.entities if e.type == "LOC")
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.article for e in self.evidence))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.source for e in self.evidence if e.source))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({e.lang for e in self.evidence if e.lang}))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``storyline timeline``: one per event."""
+
+        def entity(m: EntityMention) -> dict[str, Any]:
+            return {"id": m.id, "name": m.name, "type": m.type}
+
+        return {
+            "date": self.date,
+            "granularity": self.granularity,
+            "planned": self.planned,
+            "year_known": self.year_known,
+            "text": self.text,
+            "sources": list(self.sources),
+            "articles": list(self.articles),
+            "languages": list(self.languages),
+            "entities": [entity(m) for m in self.entities],
+            "places": [
+                entity(m) | {"country": m.country, "lat": m.lat, "lon": m.lon} for m in self.places
+            ],
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Story:
     """A group of articles reporting the same story, across outlets and languages.

@@ -3,11 +3,12 @@
 Machine-readable output is what other tools build on: field names only ever get added, dates
 are ISO 8601 UTC, strings are exact. ``text`` makes untrusted text safe for a terminal,
 ``listing`` prints listings in every format, ``views`` the per-command rows and detail views,
-``documents`` what ``extract`` writes.
+``documents`` what ``extract`` writes, ``mentions`` the timeline and entity views.
 """
 
 from __future__ import annotations
 
+from storyline.output import mentions
 from storyline.output.documents import EXTRACT_FORMATS, extracted, extracted_to
 from storyline.output.listing import LISTING_FORMATS
 from storyline.output.views import (
@@ -32,6 +33,7 @@ __all__ = [
     "extracted_to",
     "failure_note",
     "ingest_summary",
+    "mentions",
     "progress",
     "search",
     "stories",

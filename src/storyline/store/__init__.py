@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -33,22 +32,20 @@ from urllib.parse import quote
 from storyline.errors import (
     AMBIGUOUS_SHOWN,
     AmbiguousId,
-    InputError,
     NotFound,
     StoreError,
     WorkspaceMissing,
 )
-from storyline.language import UNSPACED_SCRIPTS
 from storyline.query import Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
+from storyline.store.mentions import EntitySummary, MentionRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
     PUBLISHED_ORDER,
     _article,
     _dt,
     _iso,
-    _snippet,
     _story,
     from_blob,
     now,
@@ -56,6 +53,7 @@ from storyline.store.rows import (
     to_blob,
 )
 from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
+from storyline.store.search import SearchRows
 
 __all__ = [
     "APPLICATION_ID",
@@ -63,6 +61,7 @@ __all__ = [
     "MAX_REASON_CHARS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "EntitySummary",
     "Store",
     "from_blob",
     "is_store_failure",
@@ -77,7 +76,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 500
 
 
-class Store:
+class Store(MentionRows, SearchRows):
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
@@ -368,6 +367,7 @@ class Store:
             "SELECT raw_sha256 FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         self.conn.execute("DELETE FROM embeddings WHERE article_id = ?", (article_id,))
+        self.delete_mentions(article_id)
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         if row is not None:
             self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
@@ -489,7 +489,8 @@ class Store:
             sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
             params.extend(wanted)
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid"
-        return [_article(row) for row in self.conn.execute(sql, params)]
+        with self.snapshot():
+            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
 
     def article(self, article_id: str) -> Article:
         found = self.articles(ids=[article_id])
@@ -515,53 +516,8 @@ class Store:
 
     @_guarded
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search; returns articles with a highlighted snippet, best first.
-
-        Words go to the unicode61 index (FTS5 syntax: ``AND``, ``OR``, ``NOT``, ``"phrases"``,
-        ``prefix*``). A query in a script written without spaces (Chinese, Japanese, Thai, ...)
-        goes to the trigram index as substrings instead: ``政府`` finds ``日本政府は…``. An
-        invalid FTS5 query raises ``InputError`` (exit 2) saying how to quote it.
-        """
-        if UNSPACED_SCRIPTS.search(query):
-            return self._substring_search(query, limit)
-        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
-        try:
-            rows = self.conn.execute(
-                f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
-                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            if is_store_failure(exc) and not _FTS_SYNTAX.search(str(exc)):
-                raise store_error(exc, self.path) from exc
-            phrase = '"' + query.replace('"', '""') + '"'
-            raise InputError(
-                f"invalid full-text query {query!r} ({exc}): FTS5 syntax takes words, "
-                f'AND/OR/NOT, prefix* and "quoted phrases"; to search the text as typed, '
-                f"quote it: {phrase}"
-            ) from exc
-        return [(_article(row), row["snippet"]) for row in rows]
-
-    def _substring_search(self, query: str, limit: int) -> list[tuple[Article, str]]:
-        """Every whitespace-separated term of ``query`` as a substring (trigram index)."""
-        terms = [t for t in query.replace('"', " ").split() if t not in {"AND", "OR", "NOT"}]
-        if not terms:
-            return []
-        # The trigram index serves LIKE only without an ESCAPE clause: use one only if needed.
-        escape = " ESCAPE '\\'" if any(c in t for t in terms for c in "\\%_") else ""
-        where = " AND ".join(f"(t.title LIKE ?{escape} OR t.text LIKE ?{escape})" for _ in terms)
-        params: list[Any] = []
-        for term in terms:
-            pattern = "%" + (re.sub(r"([\\%_])", r"\\\1", term) if escape else term) + "%"
-            params += [pattern, pattern]
-        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
-        rows = self.conn.execute(
-            f"SELECT {columns}, a.text FROM articles_trigram t "
-            f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ?",
-            (*params, limit),
-        ).fetchall()
-        return [(_article(row), _snippet(row["text"], terms)) for row in rows]
+        """Full-text search: (article, snippet) pairs, best first (see ``store.search``)."""
+        return self._search(query, limit)
 
     @_guarded
     def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
@@ -613,7 +569,8 @@ class Store:
         params += _bounds(where)
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
-        return [_article(row) for row in self.conn.execute(sql, params)]
+        with self.snapshot():
+            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
 
     def resolve_id(self, kind: str, prefix: str) -> str:
         """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
@@ -693,7 +650,3 @@ def _window(where: Filters, last: str, first: str) -> str:
 
 def _bounds(where: Filters) -> list[str]:
     return [b.isoformat() for b in (where.since, where.until) if b is not None]
-
-
-# What SQLite says about a query FTS5 cannot parse (as opposed to a broken store).
-_FTS_SYNTAX = re.compile(r"fts5|syntax error|unterminated|no such column|unknown special")

@@ -160,6 +160,57 @@ MIGRATIONS: list[tuple[str, str]] = [
         FROM stories s;
         """,
     ),
+    (
+        # The mentions stage (issue 7): entity and date mentions per article, with character
+        # offsets into `articles.text`; `articles.mentions` is the stage version that made them
+        # ('' = not run: rows of older workspaces, annotated by `storyline reprocess`).
+        "0005_mentions",
+        """
+        ALTER TABLE articles ADD COLUMN mentions TEXT NOT NULL DEFAULT '';
+        CREATE INDEX articles_mentions ON articles(mentions);
+        CREATE TABLE entity_mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            seq INTEGER NOT NULL,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            country TEXT,
+            lat REAL,
+            lon REAL,
+            PRIMARY KEY (article_id, seq)
+        );
+        CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id, article_id);
+        CREATE TABLE date_mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            seq INTEGER NOT NULL,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            planned INTEGER NOT NULL,
+            year_known INTEGER NOT NULL,
+            PRIMARY KEY (article_id, seq)
+        );
+        CREATE INDEX date_mentions_value ON date_mentions(value);
+        CREATE TABLE entity_keys (
+            key TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            PRIMARY KEY (key, entity_id)
+        ) WITHOUT ROWID;
+        CREATE VIEW entity_view AS
+        SELECT m.entity_id, m.name, m.type, m.country, m.lat, m.lon, m.text,
+               m.char_start, m.char_end, a.id AS article_id, a.story_id, a.lang, a.site
+        FROM entity_mentions m JOIN articles a ON a.id = m.article_id;
+        CREATE VIEW date_view AS
+        SELECT d.value, d.granularity, d.planned, d.year_known, d.text,
+               d.char_start, d.char_end, a.id AS article_id, a.story_id, a.lang, a.site
+        FROM date_mentions d JOIN articles a ON a.id = d.article_id;
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

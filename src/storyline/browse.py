@@ -1,0 +1,199 @@
+"""Reading a workspace: stories, articles, search, errors, timelines, entities.
+
+``Reading`` is the read half of ``storyline.Workspace`` (a mixin: ``workspace.py`` keeps
+the writing half). Every method that takes an id also takes a unique prefix of one, like git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from storyline.errors import NotFound
+from storyline.query import Filters, bound
+from storyline.records import Article, DocError, Embedding, EntityMention, Story, TimelineEvent
+from storyline.store import EntitySummary, Store
+from storyline.timeline import StoryArticle, story_timeline
+
+DateBound = datetime | date | str | None
+
+# Stories (largest first) whose timelines ``entity`` reads for events: each costs the title
+# mentions of its articles, so a name found in thousands of stories stays a quick command. The
+# ``stories`` list itself is complete.
+ENTITY_TIMELINES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class EntityReport:
+    """What ``storyline entity NAME`` shows: the entities found under that name, their stories
+    and every dated event naming them (story id, event)."""
+
+    query: str
+    entities: list[EntitySummary]
+    stories: list[Story]
+    events: list[tuple[str, TimelineEvent]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "entities": [e.to_dict() for e in self.entities],
+            "stories": [s.to_dict() for s in self.stories],
+            "events": [e.to_dict() | {"story": story} for story, e in self.events],
+        }
+
+
+class Reading:
+    store: Store
+
+    def stories(
+        self,
+        limit: int | None = None,
+        min_size: int = 1,
+        *,
+        since: DateBound = None,
+        until: DateBound = None,
+        lang: str | None = None,
+        site: str | None = None,
+    ) -> list[Story]:
+        """Stories, largest first; ``since`` / ``until`` keep those whose dates overlap the
+        window (ISO text, ``date`` or ``datetime``; naive means UTC), ``lang`` / ``site`` those
+        with an article in that language / from that site."""
+        where = Filters(
+            lang=lang,
+            site=site,
+            since=bound(since),
+            until=bound(until, end=True),
+            min_size=min_size,
+            limit=limit,
+        )
+        return self.store.find_stories(where)
+
+    def story(self, story_id: str) -> Story:
+        """One story by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
+        return self.store.story(self.store.resolve_id("story", story_id))
+
+    def articles(
+        self,
+        story_id: str | None = None,
+        *,
+        lang: str | None = None,
+        site: str | None = None,
+        since: DateBound = None,
+        until: DateBound = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        """All articles, or those of one story (id or prefix), in publication order, filtered
+        like ``stories`` (an undated article is outside any date window)."""
+        story = None if story_id is None else self.store.resolve_id("story", story_id)
+        where = Filters(
+            story=story,
+            lang=lang,
+            site=site,
+            since=bound(since),
+            until=bound(until, end=True),
+            limit=limit,
+        )
+        return self.store.find_articles(where)
+
+    def article(self, article_id: str) -> Article:
+        """One article by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
+        return self.store.article(self.store.resolve_id("article", article_id))
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search over titles and text: (article, snippet) pairs, best first.
+
+        A query that is not valid FTS5 syntax (a stray quote or operator) raises ``InputError``
+        saying how to quote it; text in a script written without spaces (CJK, Thai) is searched
+        as substrings."""
+        return self.store.search(query, limit=limit)
+
+    def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
+        """Documents that could not be ingested, oldest first; ``limit``/``offset`` page."""
+        return self.store.errors(limit=limit, offset=offset)
+
+    def error_count(self) -> int:
+        """How many error rows the workspace holds."""
+        return self.store.error_count()
+
+    # -- who, where, when -----------------------------------------------------------------
+
+    def timeline(self, story_id: str) -> list[TimelineEvent]:
+        """The dated events of one story (id or prefix), in date order, each with every
+        article's own sentence as evidence (see ``storyline.timeline``)."""
+        from storyline.pipeline import link_entities, title_mentions
+
+        story = self.store.resolve_id("story", story_id)
+        items = []
+        for a in self.store.articles(story):
+            title_entities, title_dates = title_mentions(a)
+            items.append(StoryArticle(a, self._embedding(a.id), title_entities, title_dates))
+        return story_timeline(items, link=link_entities)
+
+    def entities(self, story_id: str) -> list[EntitySummary]:
+        """The people, organisations and places of one story, most mentioned first: one row per
+        entity across its languages (ids joined by ``entities.link``)."""
+        from storyline.pipeline import link_entities
+
+        story = self.store.resolve_id("story", story_id)
+        summaries = self.store.story_entities(story)
+        mentions = [
+            EntityMention(s.name, 0, 0, s.type, s.id, s.name, s.country, s.lat, s.lon)
+            for s in summaries
+        ]
+        return joined(summaries, link_entities(mentions) if mentions else {})
+
+    def entity(self, name: str) -> EntityReport:
+        """Every story and dated event of the entity called ``name`` in any language (looked up
+        under ``entities.search_keys``; an entity id works too). Events come from the
+        ``ENTITY_TIMELINES`` largest stories; ``NotFound`` when no entity has that name."""
+        from storyline.entities import search_keys
+
+        try:
+            keys = {name, *search_keys(name)}
+        except NotImplementedError:  # MERGE: the entities stage is being built (issue 7)
+            keys = {name}
+        ids = self.store.entity_ids(keys)
+        if not ids:
+            raise NotFound(
+                f"no entity named {name!r}: list a story's entities with `storyline entities STORY`"
+            )
+        stories = [self.store.story(s) for s in self.store.entity_stories(ids)]
+        events: list[tuple[str, TimelineEvent]] = []
+        wanted = set(ids)
+        for story in stories[:ENTITY_TIMELINES]:
+            for event in self.timeline(story.id):
+                if wanted & {m.id for m in event.entities} or _names(event, keys):
+                    events.append((story.id, event))
+        return EntityReport(name, joined(self.store.entity_summaries(ids), {}), stories, events)
+
+    def _embedding(self, article_id: str) -> Embedding | None:
+        try:
+            return self.store.embedding(article_id)
+        except NotFound:
+            return None
+
+
+def joined(summaries: list[EntitySummary], canonical: dict[str, str]) -> list[EntitySummary]:
+    """Summaries of ids that ``canonical`` maps to one entity added up, most mentioned first."""
+    out: dict[str, EntitySummary] = {}
+    for s in summaries:
+        key = canonical.get(s.id, s.id)
+        if key not in out:
+            out[key] = replace(s, id=key)
+            continue
+        seen = out[key]
+        out[key] = replace(
+            seen,
+            mentions=seen.mentions + s.mentions,
+            articles=tuple(dict.fromkeys(seen.articles + s.articles)),
+            languages=tuple(sorted(set(seen.languages) | set(s.languages))),
+            country=seen.country or s.country,
+        )
+    return sorted(out.values(), key=lambda e: (-e.mentions, e.name, e.id))
+
+
+def _names(event: TimelineEvent, keys: Iterable[str]) -> bool:
+    folded = {k.casefold() for k in keys}
+    return any(m.name.casefold() in folded for m in event.entities)

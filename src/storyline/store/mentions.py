@@ -1,0 +1,231 @@
+"""The store's mention rows: entity and date mentions per article, entity lookup keys, and the
+reads built on them (a story's entities, the articles of one entity, stale articles).
+
+A mixin of ``Store`` (it shares its connection): ``store/__init__.py`` keeps the files,
+transactions and article rows; this module owns the rows of the mentions stage.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from storyline.records import Article, DateMention, EntityMention
+
+# Ids per `IN (...)` list: far below SQLite's limit on host parameters (32,766 since 3.32).
+IN_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """One entity of a story (or of the workspace): how often and where it is mentioned."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    articles: tuple[str, ...]
+    languages: tuple[str, ...]
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "mentions": self.mentions,
+            "articles": list(self.articles),
+            "languages": list(self.languages),
+            "country": self.country,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
+
+
+class MentionRows:
+    conn: sqlite3.Connection
+
+    def save_mentions(
+        self, article_id: str, article: Article, keys: Mapping[str, Iterable[str]] = {}
+    ) -> None:
+        """Replace the stored mentions of ``article_id`` by ``article``'s (and its version)."""
+        self.delete_mentions(article_id)
+        self.conn.executemany(
+            "INSERT INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    i,
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.type,
+                    m.id,
+                    m.name,
+                    m.country,
+                    m.lat,
+                    m.lon,
+                )
+                for i, m in enumerate(article.entities)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO date_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    i,
+                    d.start,
+                    d.end,
+                    d.text,
+                    d.value,
+                    d.granularity,
+                    int(d.planned),
+                    int(d.year_known),
+                )
+                for i, d in enumerate(article.dates)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO entity_keys VALUES (?, ?)",
+            [(key, entity_id) for entity_id, found in keys.items() for key in found],
+        )
+        self.conn.execute(
+            "UPDATE articles SET mentions = ? WHERE id = ?", (article.mentions, article_id)
+        )
+
+    def delete_mentions(self, article_id: str) -> None:
+        self.conn.execute("DELETE FROM entity_mentions WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM date_mentions WHERE article_id = ?", (article_id,))
+
+    def with_mentions(self, articles: list[Article]) -> list[Article]:
+        """``articles`` with their stored ``entities`` and ``dates`` (offsets into the text)."""
+        ids = [a.id for a in articles if a.mentions]
+        found: dict[str, list[EntityMention]] = {}
+        dated: dict[str, list[DateMention]] = {}
+        for batch in _batches(ids):
+            marks = ", ".join("?" * len(batch))
+            for r in self.conn.execute(
+                "SELECT article_id, text, char_start, char_end, type, entity_id, name, country, "
+                f"lat, lon FROM entity_mentions WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, seq",
+                batch,
+            ):
+                found.setdefault(r[0], []).append(EntityMention(*r[1:]))
+            for r in self.conn.execute(
+                "SELECT article_id, text, char_start, char_end, value, granularity, planned, "
+                f"year_known FROM date_mentions WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, seq",
+                batch,
+            ):
+                dated.setdefault(r[0], []).append(
+                    DateMention(r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
+                )
+        return [
+            replace(a, entities=tuple(found.get(a.id, ())), dates=tuple(dated.get(a.id, ())))
+            if a.mentions
+            else a
+            for a in articles
+        ]
+
+    def stale(self, version: str, limit: int) -> list[str]:
+        """Ids of up to ``limit`` articles whose mentions were made by another version."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE mentions != ? ORDER BY rowid LIMIT ?", (version, limit)
+        )
+        return [r[0] for r in rows]
+
+    def stale_count(self, version: str) -> int:
+        count: int = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE mentions != ?", (version,)
+        ).fetchone()[0]
+        return count
+
+    def story_entities(self, story_id: str) -> list[EntitySummary]:
+        """Every entity mentioned in a story's articles, most mentioned first."""
+        rows = self.conn.execute(
+            "SELECT m.entity_id, m.name, m.type, m.country, m.lat, m.lon, a.id, a.lang "
+            "FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE a.story_id = ? ORDER BY a.rowid, m.seq",
+            (story_id,),
+        )
+        return _summaries(rows)
+
+    def entity_ids(self, keys: Iterable[str]) -> list[str]:
+        """Entity ids stored under any of ``keys`` (lookup keys, or ids themselves)."""
+        wanted = sorted(set(keys))
+        out: set[str] = set()
+        for batch in _batches(wanted):
+            marks = ", ".join("?" * len(batch))
+            out.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT entity_id FROM entity_keys WHERE key IN ({marks}) "
+                    f"UNION SELECT entity_id FROM entity_mentions WHERE entity_id IN ({marks})",
+                    [*batch, *batch],
+                )
+            )
+        return sorted(out)
+
+    def entity_summaries(self, entity_ids: Iterable[str]) -> list[EntitySummary]:
+        """The workspace-wide summary of each of ``entity_ids`` that has stored mentions."""
+        rows: list[sqlite3.Row] = []
+        for batch in _batches(sorted(set(entity_ids))):
+            rows += self.conn.execute(
+                "SELECT m.entity_id, m.name, m.type, m.country, m.lat, m.lon, a.id, a.lang "
+                "FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
+                f"WHERE m.entity_id IN ({', '.join('?' * len(batch))}) ORDER BY a.rowid, m.seq",
+                batch,
+            ).fetchall()
+        return _summaries(rows)
+
+    def entity_stories(self, entity_ids: Iterable[str]) -> list[str]:
+        """Ids of the stories whose articles mention any of ``entity_ids``, largest first."""
+        out: dict[str, int] = {}
+        for batch in _batches(sorted(set(entity_ids))):
+            for r in self.conn.execute(
+                "SELECT DISTINCT s.id, s.size FROM entity_mentions m "
+                "JOIN articles a ON a.id = m.article_id JOIN stories s ON s.id = a.story_id "
+                f"WHERE m.entity_id IN ({', '.join('?' * len(batch))})",
+                batch,
+            ):
+                out[r[0]] = r[1]
+        return sorted(out, key=lambda s: (-out[s], s))
+
+
+def _summaries(rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> list[EntitySummary]:
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[Any, ...]] = {}
+    articles: dict[str, dict[str, None]] = {}
+    langs: dict[str, set[str]] = {}
+    for r in rows:
+        entity = r[0]
+        counts[entity] = counts.get(entity, 0) + 1
+        first.setdefault(entity, tuple(r[1:6]))
+        articles.setdefault(entity, {})[r[6]] = None
+        if r[7]:
+            langs.setdefault(entity, set()).add(r[7])
+    out = [
+        EntitySummary(
+            id=entity,
+            name=first[entity][0],
+            type=first[entity][1],
+            mentions=count,
+            articles=tuple(articles[entity]),
+            languages=tuple(sorted(langs.get(entity, ()))),
+            country=first[entity][2],
+            lat=first[entity][3],
+            lon=first[entity][4],
+        )
+        for entity, count in counts.items()
+    ]
+    return sorted(out, key=lambda e: (-e.mentions, e.name, e.id))
+
+
+def _batches(ids: list[str]) -> Iterable[list[str]]:
+    for at in range(0, len(ids), IN_BATCH):
+        yield ids[at : at + IN_BATCH]

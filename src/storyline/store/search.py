@@ -1,0 +1,74 @@
+"""The store's full-text search: words through the unicode61 FTS5 index, scripts written
+without spaces as substrings through the trigram index. A mixin of ``Store`` (its connection).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.language import UNSPACED_SCRIPTS
+from storyline.records import Article
+from storyline.store.failures import is_store_failure, store_error
+from storyline.store.rows import ARTICLE_COLUMNS, _article, _snippet
+
+
+class SearchRows:
+    conn: sqlite3.Connection
+    path: Path
+
+    def _search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search; returns articles with a highlighted snippet, best first.
+
+        Words go to the unicode61 index (FTS5 syntax: ``AND``, ``OR``, ``NOT``, ``"phrases"``,
+        ``prefix*``). A query in a script written without spaces (Chinese, Japanese, Thai, ...)
+        goes to the trigram index as substrings instead: ``政府`` finds ``日本政府は…``. An
+        invalid FTS5 query raises ``InputError`` (exit 2) saying how to quote it.
+        """
+        if UNSPACED_SCRIPTS.search(query):
+            return self._substring_search(query, limit)
+        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
+        try:
+            rows = self.conn.execute(
+                f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if is_store_failure(exc) and not _FTS_SYNTAX.search(str(exc)):
+                raise store_error(exc, self.path) from exc
+            phrase = '"' + query.replace('"', '""') + '"'
+            raise InputError(
+                f"invalid full-text query {query!r} ({exc}): FTS5 syntax takes words, "
+                f'AND/OR/NOT, prefix* and "quoted phrases"; to search the text as typed, '
+                f"quote it: {phrase}"
+            ) from exc
+        return [(_article(row), row["snippet"]) for row in rows]
+
+    def _substring_search(self, query: str, limit: int) -> list[tuple[Article, str]]:
+        """Every whitespace-separated term of ``query`` as a substring (trigram index)."""
+        terms = [t for t in query.replace('"', " ").split() if t not in {"AND", "OR", "NOT"}]
+        if not terms:
+            return []
+        # The trigram index serves LIKE only without an ESCAPE clause: use one only if needed.
+        escape = " ESCAPE '\\'" if any(c in t for t in terms for c in "\\%_") else ""
+        where = " AND ".join(f"(t.title LIKE ?{escape} OR t.text LIKE ?{escape})" for _ in terms)
+        params: list[Any] = []
+        for term in terms:
+            pattern = "%" + (re.sub(r"([\\%_])", r"\\\1", term) if escape else term) + "%"
+            params += [pattern, pattern]
+        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {columns}, a.text FROM articles_trigram t "
+            f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [(_article(row), _snippet(row["text"], terms)) for row in rows]
+
+
+# What SQLite says about a query FTS5 cannot parse (as opposed to a broken store).
+_FTS_SYNTAX = re.compile(r"fts5|syntax error|unterminated|no such column|unknown special")
