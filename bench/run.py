@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import clustering, decoding, extraction, language, prose, throughput
+from bench import clustering, decoding, entities, extraction, language, prose, throughput
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
@@ -19,6 +19,7 @@ SECTIONS = {
     "prose": prose.run,
     "language": language.run,
     "clustering": clustering.run,
+    "entities": entities.run,
     "throughput": throughput.run,
 }
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from storyline.entities.canonical import mentions_of
 from storyline.entities.linking import link, mention_keys, search_keys
-from storyline.entities.models import has_model, model_name, model_spans
+from storyline.entities.models import BORROWED_MODELS, has_model, model_name, model_spans
 from storyline.entities.names import rule_spans
+from storyline.entities.spans import Span
 from storyline.records import EntityMention
 
 VERSION = "entities-1"
@@ -30,10 +31,23 @@ __all__ = ["VERSION", "find_entities", "link", "mention_keys", "model_name", "se
 def find_entities(text: str, lang: str | None) -> tuple[EntityMention, ...]:
     """Every PER/ORG/LOC mention in ``text`` (language ``lang``), with canonical ids.
 
-    en, fr, es: spaCy; ru: natasha; any other language (or ``None``): the gazetteer and a
-    capitalisation rule (see ``names``). Reads at most ``spans.MAX_TEXT_CHARS`` characters.
+    en, fr, es: spaCy; ru: natasha; it: the French model plus gazetteer places; any other
+    language (or ``None``): the gazetteer and a capitalisation rule (see ``names``). Reads at
+    most ``spans.MAX_TEXT_CHARS`` characters.
     """
     if not text or not text.strip():
         return ()
-    spans = model_spans(text, lang) if lang and has_model(lang) else rule_spans(text, lang)
+    if lang in BORROWED_MODELS:
+        # Gazetteer places win over the borrowed model's spans they overlap.
+        places = [span for span in rule_spans(text, lang) if span.type == "LOC"]
+        borrowed = model_spans(text, BORROWED_MODELS[lang])
+        spans = places + [s for s in borrowed if not any(_overlap(s, p) for p in places)]
+    elif lang and has_model(lang):
+        spans = model_spans(text, lang)
+    else:
+        spans = rule_spans(text, lang)
     return mentions_of(text, spans)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -12,6 +12,7 @@ cross-lingual benchmark (bench/entities.py) measures what it finds against the E
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -193,6 +194,13 @@ _ORG_WORDS = frozenset(
 )
 # Capitalised words that are not names in any of these languages when they stand alone (title
 # words, days, months are handled by the stop lists where present).
+# A single capitalised word mid-sentence is a name (an organisation, or a surname of a person
+# named in full elsewhere in the text) when it comes back at least this often and is this
+# long. Not in languages that capitalise every noun. Set on MEANTIME nl/it airbus + apple (dev).
+MIN_SINGLE_REPEATS = 2
+MIN_SINGLE_CHARS = 3
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+_SINGLE = "ONE"  # a candidate type internal to this module
 MIN_PERSON_WORDS = 2
 MAX_PERSON_WORDS = 3
 
@@ -214,7 +222,25 @@ def rule_spans(text: str, lang: str | None) -> list[Span]:
     found: list[Span] = []
     for run in _runs(tokens, stop):
         found.extend(_spans_of_run(run, stop))
-    return found
+    return _singles(text, found, lang)
+
+
+def _singles(text: str, found: list[Span], lang: str | None) -> list[Span]:
+    """One-word names kept when repeated mid-sentence: a person's when it ends a person's
+    name found in the text, an organisation's otherwise (Airbus, Boeing, Apple)."""
+    words = Counter(text[s.start : s.end] for s in found if s.type == _SINGLE)
+    surnames = {text[s.start : s.end].split()[-1] for s in found if s.type == "PER"}
+    out: list[Span] = []
+    for span in found:
+        if span.type != _SINGLE:
+            out.append(span)
+            continue
+        word = text[span.start : span.end]
+        if word in surnames:
+            out.append(Span(span.start, span.end, "PER", ""))
+        elif words[word] >= MIN_SINGLE_REPEATS and lang not in NOUN_CAPITALISING:
+            out.append(Span(span.start, span.end, "ORG", ""))
+    return out
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -353,6 +379,8 @@ def _name_spans(words: list[_Token], stop: frozenset[str]) -> list[Span]:
         word = words[0].text
         if 3 <= len(word) <= 6 and word.isupper() and word.isalpha():
             return [Span(words[0].start, words[0].end, "ORG", "")]
+        if len(word) >= MIN_SINGLE_CHARS and not words[0].opens_sentence:
+            return [Span(words[0].start, words[0].end, _SINGLE, "")]
         return []
     if any(token.text.lower() in stop for token in words):
         return []
