@@ -12,7 +12,7 @@ import warnings
 from functools import cache, lru_cache
 from typing import Any
 
-from storyline.entities.spans import Span, clean, windows
+from storyline.entities.spans import Span, clean, stopwords, windows
 
 # spaCy pipeline per language. Never run a model on another language: the English model on
 # German or Russian text tags nearly every capitalised word.
@@ -85,6 +85,7 @@ def model_spans(text: str, lang: str) -> list[Span]:
     if lang == "ru":
         return _natasha_spans(text)
     nlp = _spacy(lang)
+    stop = stopwords(lang)
     pieces = list(windows(text))
     found: list[Span] = []
     for (offset, _piece), doc in zip(pieces, nlp.pipe(piece for _o, piece in pieces), strict=True):
@@ -93,9 +94,15 @@ def model_spans(text: str, lang: str) -> list[Span]:
             if kind is None:
                 continue
             bounds = clean(text, offset + ent.start_char, offset + ent.end_char)
-            if bounds is not None:
+            if bounds is not None and not _stop_word(text[bounds[0] : bounds[1]], stop):
                 found.append(Span(bounds[0], bounds[1], kind, text[bounds[0] : bounds[1]]))
     return found
+
+
+def _stop_word(name: str, stop: frozenset[str]) -> bool:
+    """A capitalised function word the small models take for a name ("Además", "Según");
+    acronyms in capitals stay ("US" is not the pronoun)."""
+    return " " not in name and not name.isupper() and name.lower() in stop
 
 
 def _natasha_spans(text: str) -> list[Span]:

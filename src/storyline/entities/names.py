@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 from storyline.entities.aliases import lookup_alias
 from storyline.entities.gazetteer import Place, find_place
-from storyline.entities.spans import MAX_TEXT_CHARS, Span
+from storyline.entities.spans import MAX_TEXT_CHARS, Span, stopwords
 
 _TOKEN = re.compile(r"\w(?:[\w’'.-]*\w)?\.?")
 _SENTENCE_END = re.compile(r"[.!?:;»”\"]\s*$|^\s*$|[-–—•*|]\s*$")
@@ -58,9 +57,21 @@ ALT_NAME_MIN_POPULATION = 100_000
 # In scripts without case every word is a candidate, so a city known by an alternate name must
 # be bigger still (Arabic فلاديمير is Vladimir the man far more often than Vladimir the city).
 UNCASED_ALT_NAME_MIN_POPULATION = 1_000_000
-# Titles trimmed from the front of a person's name (Präsident Wladimir Putin).
+# Titles trimmed from the front of a person's name (Präsident Wladimir Putin) and that
+# separate two names inside a run (Apple CEO Steve Jobs).
 _TITLES = frozenset(
     [
+        "ceo",
+        "cfo",
+        "coo",
+        "topman",
+        "directeur",
+        "direttore",
+        "chairman",
+        "woordvoerder",
+        "portavoce",
+        "sprecher",
+        "rzecznik",
         "president",
         "präsident",
         "presidente",
@@ -122,6 +133,15 @@ _TITLES = frozenset(
 # Words that make a capitalised run an organisation (several languages; case-insensitive).
 _ORG_WORDS = frozenset(
     [
+        "computer",
+        "computers",
+        "electric",
+        "energy",
+        "software",
+        "pictures",
+        "records",
+        "studios",
+        "media",
         "ag",
         "airlines",
         "airways",
@@ -200,7 +220,8 @@ _ORG_WORDS = frozenset(
 MIN_SINGLE_REPEATS = 2
 MIN_SINGLE_CHARS = 3
 NOUN_CAPITALISING = frozenset({"de", "lb"})
-_SINGLE = "ONE"  # a candidate type internal to this module
+_SINGLE = "ONE"  # candidate types internal to this module
+_SINGLE_OPENING = "ONE-OPENING"  # ... opening a sentence: kept only if kept elsewhere
 MIN_PERSON_WORDS = 2
 MAX_PERSON_WORDS = 3
 
@@ -217,7 +238,7 @@ class _Token:
 
 def rule_spans(text: str, lang: str | None) -> list[Span]:
     """Places, people and organisations found by rule in ``text``."""
-    stop = _stopwords(lang or "")
+    stop = stopwords(lang or "")
     tokens = _tokens(text[:MAX_TEXT_CHARS])
     found: list[Span] = []
     for run in _runs(tokens, stop):
@@ -232,7 +253,7 @@ def _singles(text: str, found: list[Span], lang: str | None) -> list[Span]:
     surnames = {text[s.start : s.end].split()[-1] for s in found if s.type == "PER"}
     out: list[Span] = []
     for span in found:
-        if span.type != _SINGLE:
+        if span.type not in (_SINGLE, _SINGLE_OPENING):
             out.append(span)
             continue
         word = text[span.start : span.end]
@@ -361,7 +382,20 @@ def _credible(place: Place, words: list[_Token], run_length: int) -> bool:
 
 
 def _name_spans(words: list[_Token], stop: frozenset[str]) -> list[Span]:
-    """People and organisations among capitalised words no place took."""
+    """People and organisations among capitalised words no place took; a title or a word
+    with digits inside separates two names ("Apple CEO Steve Jobs", "Airbus A380")."""
+    spans: list[Span] = []
+    part: list[_Token] = []
+    for token in words:
+        if token.text.lower() in _TITLES or any(ch.isdigit() for ch in token.text):
+            spans.extend(_name_part(part, stop))
+            part = []
+        else:
+            part.append(token)
+    return spans + _name_part(part, stop)
+
+
+def _name_part(words: list[_Token], stop: frozenset[str]) -> list[Span]:
     while words and (
         words[0].text.lower() in stop
         or words[0].text.lower() in _TITLES
@@ -379,8 +413,9 @@ def _name_spans(words: list[_Token], stop: frozenset[str]) -> list[Span]:
         word = words[0].text
         if 3 <= len(word) <= 6 and word.isupper() and word.isalpha():
             return [Span(words[0].start, words[0].end, "ORG", "")]
-        if len(word) >= MIN_SINGLE_CHARS and not words[0].opens_sentence:
-            return [Span(words[0].start, words[0].end, _SINGLE, "")]
+        if len(word) >= MIN_SINGLE_CHARS:
+            kind = _SINGLE_OPENING if words[0].opens_sentence else _SINGLE
+            return [Span(words[0].start, words[0].end, kind, "")]
         return []
     if any(token.text.lower() in stop for token in words):
         return []
@@ -389,18 +424,3 @@ def _name_spans(words: list[_Token], stop: frozenset[str]) -> list[Span]:
     if MIN_PERSON_WORDS <= len(words) <= MAX_PERSON_WORDS:
         return [Span(words[0].start, words[-1].end, "PER", "")]
     return [Span(words[0].start, words[-1].end, "ORG", "")]
-
-
-@cache
-def _stopwords(lang: str) -> frozenset[str]:
-    """justext's stop list for ``lang`` (lower-case), empty when it has none."""
-    import justext
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        english = Locale.parse(lang).english_name if lang else None
-    except (ValueError, UnknownLocaleError):
-        return frozenset()
-    if english not in justext.get_stoplists():
-        return frozenset()
-    return frozenset(word.lower() for word in justext.get_stoplist(english))

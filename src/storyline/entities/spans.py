@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 # Characters of one text the entities stage reads (the rest is not searched for names). A long
 # news article is 10-30k characters; 200k keeps whole books of text in reach and bounds a call
@@ -23,10 +24,11 @@ MAX_WINDOW_CHARS = 5_000
 _EDGE_JUNK = "\"'«»“”„‘’‚‹›()[]{}<>*_|/\\,.;:!?¿¡-–—•·"
 _POSSESSIVE = re.compile(r"['’]s$|['’]$")
 _CUT = re.compile(r"[.!?。！？]\s|\s")
-# Articles a model may take into a name's span ("La OTAN", "l'OTAN", "the United States"):
-# trimmed when a capitalised word follows.
+# Articles and prepositions a model may take into a name's span ("La OTAN", "l'OTAN", "the
+# United States", "en Estados Unidos"): trimmed when a capitalised word follows.
 _LEADING_ARTICLE = re.compile(
-    r"(?:(?:the|la|le|les|el|los|las|il|lo|gli|het|de|der|die|das)\s+|[ld]['’])(?=\w)",
+    r"(?:(?:the|la|le|les|el|los|las|il|lo|gli|het|de|der|die|das|en|in|a|à|au|aux|dans|por"
+    r"|para|con|desde)\s+|[ld]['’])(?=\w)",
     re.IGNORECASE,
 )
 
@@ -82,8 +84,9 @@ def clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         else:
             break
     article = _LEADING_ARTICLE.match(text, start, end)
-    if article and text[article.end() : end][:1].isupper():
+    while article and text[article.end() : end][:1].isupper():
         start = article.end()
+        article = _LEADING_ARTICLE.match(text, start, end)
     piece = text[start:end]
     if len(piece) < 2 or not any(ch.isalpha() for ch in piece):
         return None
@@ -92,3 +95,18 @@ def clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _abbreviation(piece: str) -> bool:
     return len(piece) >= 3 and piece[-3] == "."
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    """justext's stop list for ``lang`` (lower-case), empty when it has none."""
+    import justext
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        english = Locale.parse(lang).english_name if lang else None
+    except (ValueError, UnknownLocaleError):
+        return frozenset()
+    if english not in justext.get_stoplists():
+        return frozenset()
+    return frozenset(word.lower() for word in justext.get_stoplist(english))
