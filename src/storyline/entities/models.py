@@ -12,6 +12,8 @@ import warnings
 from functools import cache, lru_cache
 from typing import Any
 
+from storyline.entities.aliases import lookup_alias
+from storyline.entities.gazetteer import find_place
 from storyline.entities.spans import Span, clean, stopwords, windows
 
 # spaCy pipeline per language. Never run a model on another language: the English model on
@@ -101,8 +103,11 @@ def model_spans(text: str, lang: str) -> list[Span]:
 
 def _stop_word(name: str, stop: frozenset[str]) -> bool:
     """A capitalised function word the small models take for a name ("Además", "Según");
-    acronyms in capitals stay ("US" is not the pronoun)."""
-    return " " not in name and not name.isupper() and name.lower() in stop
+    acronyms in capitals ("US" is not the pronoun) and known places (justext's lists hold
+    "london", "españa") stay."""
+    if " " in name or name.isupper() or name.lower() not in stop:
+        return False
+    return find_place(name) is None and lookup_alias(name) is None
 
 
 def _natasha_spans(text: str) -> list[Span]:

@@ -359,8 +359,9 @@ def _place_at(
         place = find_place(name)
         if place is None:
             continue
-        # A function word is never a city ("Der" is an alternate name of Győr).
-        if width == 1 and place.id.startswith("loc:gn:") and words[0].text.lower() in stop:
+        # A function word is not a city known by an alternate name ("Der" for Győr); the
+        # stop lists also hold real places ("london"), kept by their own name.
+        if width == 1 and place.alternate and words[0].text.lower() in stop:
             continue
         content = 1 if single else sum(1 for token in run if token.text.lower() not in stop)
         if _credible(place, words, content):
