@@ -52,18 +52,3 @@ def _run_cli(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
 def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """``run_cli(db, *args)``: the real CLI in a subprocess on this checkout's source."""
     return _run_cli
-
-
-def needs_mentions() -> pytest.MarkDecorator:
-    """Skip a test module while the entity and date finders still raise NotImplementedError
-    (they are built on other branches of issue 7). MERGE: the lead removes this guard.
-
-    Use as ``pytestmark = needs_mentions()``."""
-    from storyline import dates, entities
-
-    try:
-        dates.find_dates("", "en", None)
-        entities.find_entities("", "en")
-    except NotImplementedError:
-        return pytest.mark.skip(reason="the mentions stages are not built yet (issue 7)")
-    return pytest.mark.skipif(False, reason="the mentions stages are built")

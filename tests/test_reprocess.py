@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import needs_mentions
 from tests.test_store_mentions import old_workspace
 
 import storyline
 from storyline.pipeline import mentions_version
-
-pytestmark = needs_mentions()
 
 
 def test_reprocess_annotates_the_articles_of_an_older_workspace(tmp_path: Path) -> None:

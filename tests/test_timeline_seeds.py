@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.conftest import needs_mentions
 
 import storyline
 from storyline.pipeline import clean_documents
 from storyline.records import Article, TimelineEvent
 
-pytestmark = [needs_mentions(), pytest.mark.data]
+pytestmark = pytest.mark.data
 
 PUBLISHED = {"000": "2022-02-01", "002": "2022-01-28"}
 # The sidebar's yearless time stamps ("28.01 05:35"): never a date of an event.

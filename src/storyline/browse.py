@@ -150,10 +150,7 @@ class Reading:
         ``ENTITY_TIMELINES`` largest stories; ``NotFound`` when no entity has that name."""
         from storyline.entities import search_keys
 
-        try:
-            keys = {name, *search_keys(name)}
-        except NotImplementedError:  # MERGE: the entities stage is being built (issue 7)
-            keys = {name}
+        keys = {name, *search_keys(name)}
         ids = self.store.entity_ids(keys)
         if not ids:
             raise NotFound(

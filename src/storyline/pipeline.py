@@ -54,13 +54,8 @@ def annotate(article: Article) -> Article:
     """The mentions stage: entities and resolved dates of ``article.text`` (offsets into it),
     dates resolved against the article's own anchor (dateline > published > supplied)."""
     text = article.text
-    try:
-        found_dates = dates.find_dates(text, article.lang, dates.anchor_of(article))
-        found_entities = entities.find_entities(text, article.lang)
-    except NotImplementedError:
-        # MERGE: the finders are being built on other branches (issue 7); until they land an
-        # article keeps version "" (not run) and `storyline reprocess` annotates it later.
-        return article
+    found_dates = dates.find_dates(text, article.lang, dates.anchor_of(article))
+    found_entities = entities.find_entities(text, article.lang)
     return dataclasses.replace(
         article, entities=found_entities, dates=found_dates, mentions=mentions_version()
     )
@@ -88,33 +83,24 @@ def entity_keys(article: Article) -> dict[str, set[str]]:
     and of its name), by entity id: what ``storyline entity NAME`` matches against."""
     keys: dict[str, set[str]] = {}
     seen: set[tuple[str, str, str]] = set()
-    try:
-        for m in article.entities:
-            if (m.id, m.text, m.name) in seen:
-                continue
-            seen.add((m.id, m.text, m.name))
-            found = keys.setdefault(m.id, set())
-            found.update(entities.search_keys(m.text, article.lang), entities.search_keys(m.name))
-    except NotImplementedError:  # MERGE: see annotate
-        return {}
+    for m in article.entities:
+        if (m.id, m.text, m.name) in seen:
+            continue
+        seen.add((m.id, m.text, m.name))
+        found = keys.setdefault(m.id, set())
+        found.update(entities.search_keys(m.text, article.lang), entities.search_keys(m.name))
     return keys
 
 
 def title_mentions(article: Article) -> tuple[tuple[EntityMention, ...], tuple[DateMention, ...]]:
     """Entities and dates of ``article.title`` (offsets into it): a headline often carries the
     event ("will meet in Moscow on February 7"). Not stored: the timeline finds them on read."""
-    try:
-        return (
-            entities.find_entities(article.title, article.lang),
-            dates.find_dates(article.title, article.lang, dates.anchor_of(article)),
-        )
-    except NotImplementedError:  # MERGE: see annotate
-        return (), ()
+    return (
+        entities.find_entities(article.title, article.lang),
+        dates.find_dates(article.title, article.lang, dates.anchor_of(article)),
+    )
 
 
 def link_entities(mentions: Iterable[EntityMention]) -> dict[str, str]:
     """``entities.link``: one representative id per entity among ``mentions``."""
-    try:
-        return entities.link(mentions)
-    except NotImplementedError:  # MERGE: see annotate
-        return {}
+    return entities.link(mentions)

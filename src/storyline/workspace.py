@@ -236,7 +236,7 @@ class Workspace(Reading):
             if progress is not None:
                 progress(done + len(skipped), total)
             if all(a.mentions != version for a in annotated):
-                break  # MERGE: the finders are not there yet (see pipeline.annotate)
+                break  # every article of the batch failed: leave them for the next run
         return done
 
     def _annotate(self, article: Article, annotate: Callable[[Article], Article]) -> Article:
