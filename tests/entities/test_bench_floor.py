@@ -17,8 +17,8 @@ pytestmark = pytest.mark.data
 # 0.675 LOC, 0.591 PER). Precision is not floored: the gold marks only some mentions.
 RECALL_FLOORS = {"all": 0.72, "ORG": 0.78, "LOC": 0.63, "PER": 0.54}
 # Share of an English article's ids found in its translation, linked, first 8 dev doc_ids
-# (measured es 0.507, it 0.558, nl 0.304).
-CONSISTENCY_FLOORS = {"es": 0.47, "it": 0.52, "nl": 0.27}
+# (measured es 0.514, it 0.558, nl 0.348).
+CONSISTENCY_FLOORS = {"es": 0.48, "it": 0.52, "nl": 0.31}
 
 
 def test_english_recall_floor(shared_data: Path) -> None:
