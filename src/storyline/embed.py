@@ -215,9 +215,12 @@ def embed(article: Article, encoder: Encoder) -> Embedding:
     if len(sentences):
         doc += unit(sentence_vectors.mean(axis=0))
     doc = unit(doc)
+    encoded = dict(zip(keep, part_vectors, strict=True))
     return Embedding(
         model=encoder.name,
         doc=doc.astype(np.float32),
         sentences=tuple(sentences),
         sentence_vectors=sentence_vectors,
+        title=encoded.get(0),
+        lead=encoded.get(1),
     )

@@ -239,6 +239,10 @@ class Embedding:
     doc: Vector
     sentences: tuple[str, ...]
     sentence_vectors: Vector
+    # The title and the lead paragraph encoded alone (unit length; ``None`` when the article
+    # has none, or in a workspace made before they were kept: see ``storyline reprocess``).
+    title: Vector | None = None
+    lead: Vector | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -336,13 +336,16 @@ class Store(MentionRows, SearchRows):
             ),
         )
         self.conn.execute(
-            "INSERT INTO embeddings VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO embeddings (article_id, model, doc, sentences, sentence_vectors, "
+            "title_vector, lead_vector) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 embedding.model,
                 to_blob(embedding.doc),
                 json.dumps(list(embedding.sentences), ensure_ascii=False),
                 to_blob(embedding.sentence_vectors),
+                None if embedding.title is None else to_blob(embedding.title),
+                None if embedding.lead is None else to_blob(embedding.lead),
             ),
         )
         return article_id
@@ -501,7 +504,8 @@ class Store(MentionRows, SearchRows):
     @_guarded
     def embedding(self, article_id: str) -> Embedding:
         row = self.conn.execute(
-            "SELECT model, doc, sentences, sentence_vectors FROM embeddings WHERE article_id = ?",
+            "SELECT model, doc, sentences, sentence_vectors, title_vector, lead_vector "
+            "FROM embeddings WHERE article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -512,6 +516,8 @@ class Store(MentionRows, SearchRows):
             doc=doc,
             sentences=tuple(json.loads(row["sentences"])),
             sentence_vectors=from_blob(row["sentence_vectors"], doc.shape[0]),
+            title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
+            lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
         )
 
     @_guarded

@@ -211,6 +211,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         FROM date_mentions d JOIN articles a ON a.id = d.article_id;
         """,
     ),
+    (
+        # The match stage (issue 8) compares titles and leads on their own: their vectors,
+        # encoded at ingest anyway, are kept (NULL in older rows until `storyline reprocess`).
+        "0006_part_vectors",
+        """
+        ALTER TABLE embeddings ADD COLUMN title_vector BLOB;
+        ALTER TABLE embeddings ADD COLUMN lead_vector BLOB;
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
