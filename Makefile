@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo.db
 
-.PHONY: install demo test lint types unit bench lock clean
+.PHONY: install demo test lint types unit bench weights lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ unit: $(STAMP)
 ## bench: every quality and speed benchmark on ../shared/data, results into BENCHMARKS.md
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## weights: refit the matcher on the SemEval dev pairs into src/storyline/match/weights.json
+weights: $(STAMP)
+	$(BIN)/python -m bench.train_match
 
 ## lock: re-resolve the pinned versions after changing pyproject.toml
 lock: $(BIN)/python

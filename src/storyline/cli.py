@@ -362,5 +362,27 @@ def export(obj: Context, directory: Path, fmt: str, kinds: Sequence[str]) -> Non
             click.echo(output.text.visible(str(path)))
 
 
+@cli.command()
+@click.option(
+    "--pairs",
+    "pairs_file",
+    required=True,
+    type=click.File("rb"),
+    help="JSON Lines of {pair_id, text1, text2} (+ lang1/2, title1/2, published1/2); - for stdin.",
+)
+def similarity(pairs_file: Any) -> None:
+    """Same-story score in [0, 1] of each pair of texts: one {pair_id, score} line per pair on
+    stdout; a bad line gives an error line on stderr and the rest go on."""
+    from storyline.match.pairs import score_lines
+
+    failed = done = 0
+    for result in score_lines(pairs_file):
+        click.echo(output.text.dumps(result.to_dict()), err=result.error is not None)
+        failed += result.error is not None
+        done += result.error is None
+    if failed:
+        sys.exit(EXIT_SOME_FAILED if done else EXIT_ALL_FAILED)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="storyline")

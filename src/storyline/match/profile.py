@@ -34,6 +34,14 @@ _NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+(?!\d)|(?<![\w.,])\d+(?:[.,]\d+)?"
 )
 _SEPARATORS = re.compile(r"[ ,.\u00a0\u202f](?=\d{3}(?!\d))")
+# Words of the text for the lexical signals: runs of letters (any script).
+_WORD = re.compile(r"[^\W\d_]+")
+# A word starts a sentence when only spaces, quotes or brackets separate it from the start of
+# the text or from one of these: its capital says nothing about it being a name.
+_SENTENCE_ENDS = frozenset(".!?:…\n")
+_OPENERS = frozenset(" \t\"'«»„“”([-–—")
+# Folded words shorter than this are mostly function words in every language here.
+MIN_TERM_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,11 @@ class Profile:
     lang: str | None
     chars: int
     has_mentions: bool = True  # False when the mentions stage did not run (or has no model)
+    # Lexical signals that need no model (de, pl, tr, ar have no NER model here): folded words
+    # of at least ``MIN_TERM_CHARS`` letters, and the consonant skeletons of capitalised words
+    # not starting a sentence (names, in German also nouns), which meet across languages.
+    terms: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
 
 
 def entity_key(mention: EntityMention) -> str:
@@ -75,12 +88,38 @@ def numbers_of(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def words_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``terms`` and ``names`` of ``text`` (see ``Profile``), from its first
+    ``MAX_NUMBER_CHARS`` characters."""
+    text = text[:MAX_NUMBER_CHARS]
+    terms: set[str] = set()
+    names: set[str] = set()
+    for match in _WORD.finditer(text):
+        word = match.group()
+        folded = fold(word)
+        if len(folded) >= MIN_TERM_CHARS:
+            terms.add(folded)
+        if word[0].isupper() and not _starts_sentence(text, match.start()):
+            key = skeleton(folded.replace(" ", ""))
+            if len(key) >= 2:
+                names.add(key)
+    return frozenset(terms), frozenset(names)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    at = start - 1
+    while at >= 0 and text[at] in _OPENERS and start - at < 8:
+        at -= 1
+    return at < 0 or text[at] in _SENTENCE_ENDS
+
+
 def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -> Profile:
     """The profile of a stored or fresh article (``has_mentions``: whether the mentions stage
     ran on it; an article without entities then is not evidence of "no shared entities")."""
     people = frozenset(entity_key(m) for m in article.entities if m.type != "LOC")
     places = frozenset(m.id for m in article.entities if m.type == "LOC")
     dates = frozenset(d.value for d in article.dates if d.year_known and d.granularity != "week")
+    terms, names = words_of(article.title + "\n\n" + article.text)
     return Profile(
         doc=embedding.doc,
         title=embedding.title,
@@ -94,6 +133,8 @@ def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -
         lang=article.lang,
         chars=len(article.text),
         has_mentions=has_mentions,
+        terms=terms,
+        names=names,
     )
 
 
@@ -110,6 +151,8 @@ class Group:
     places: Counter[str] = field(default_factory=Counter)
     numbers: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)
+    terms: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
     langs: Counter[str] = field(default_factory=Counter)
     with_mentions: int = 0  # members whose mentions stage ran
     first: float = math.nan  # earliest and latest publication times (NaN: none dated)
@@ -142,6 +185,8 @@ class Group:
         self.places.update(member.places)
         self.numbers.update(member.numbers)
         self.dates.update(member.dates)
+        self.terms.update(member.terms)
+        self.names.update(member.names)
         if member.lang:
             self.langs[member.lang] += 1
         self.with_mentions += member.has_mentions
