@@ -42,7 +42,7 @@ def test_cv_pearson_floor() -> None:
     floors = json.loads((ROOT / "bench" / "baseline.json").read_text(encoding="utf-8"))["match"]
     _, _, x, y = read_table()
     pair = pearson(cross_validated(x, y), y)
-    story = pearson(cross_validated(x[:, columns(STORY_FEATURES)], y), y)
+    story = pearson(cross_validated(x[:, columns(STORY_FEATURES)], y, names=STORY_FEATURES), y)
     assert pair >= floors["cv_pearson_pair"], f"pair head CV r {pair:.4f} (bench/baseline.json)"
     assert story >= floors["cv_pearson_story"], f"story head CV r {story:.4f}"
 
