@@ -64,3 +64,21 @@ def test_similarity_of_texts(meantime: dict[str, dict[str, str]]) -> None:
     same = storyline.similarity(en["text"], es["text"], lang1="en", lang2="es")
     different = storyline.similarity(en["text"], other["text"])
     assert 0.0 <= different < same <= 1.0
+
+
+@pytest.mark.data
+def test_similarity_of_articles(meantime: dict[str, dict[str, str]]) -> None:
+    """Two Articles (as a workspace holds them) score like their texts."""
+    from storyline.match.pairs import article_of
+    from storyline.pipeline import Pipeline
+
+    pipeline = Pipeline.default()
+    en, es = (
+        article_of({"text": meantime[i]["text"], "lang": meantime[i]["lang"]}, pipeline)
+        for i in (EN, ES)
+    )
+    from_articles = storyline.similarity(en, es, pipeline=pipeline)
+    from_texts = storyline.similarity(
+        meantime[EN]["text"], meantime[ES]["text"], lang1="en", lang2="es", pipeline=pipeline
+    )
+    assert from_articles == pytest.approx(from_texts, abs=1e-6)

@@ -133,8 +133,12 @@ def score_lines(lines: Iterable[bytes], pipeline: Pipeline | None = None) -> Ite
             continue
         assert isinstance(row, dict)
         pipeline = pipeline or Pipeline.default()
-        a = profile_of(side(row, "1"), pipeline)
-        b = profile_of(side(row, "2"), pipeline)
+        try:
+            a = profile_of(side(row, "1"), pipeline)
+            b = profile_of(side(row, "2"), pipeline)
+        except DocumentError as error:  # a stage refused a text: this pair only
+            yield PairResult(pair_id, error=f"line {number}: {error.stage}: {error.reason}")
+            continue
         yield PairResult(pair_id, score=round(matcher.score(a, b), 6))
 
 
