@@ -114,7 +114,6 @@ def ablation(data: Path) -> list[str]:
         "places": ("places", "places_missing"),
         "numbers": ("numbers", "numbers_missing"),
         "dates": ("dates", "dates_missing"),
-        "terms (lexical)": ("terms",),
         "names (capitalised words)": ("names", "names_missing"),
         "length, language": ("length_ratio", "same_lang"),
     }

@@ -40,8 +40,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 # the text or from one of these: its capital says nothing about it being a name.
 _SENTENCE_ENDS = frozenset(".!?:…\n")
 _OPENERS = frozenset(" \t\"'«»„“”([-–—")
-# Folded words shorter than this are mostly function words in every language here.
-MIN_TERM_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +58,9 @@ class Profile:
     lang: str | None
     chars: int
     has_mentions: bool = True  # False when the mentions stage did not run (or has no model)
-    # Lexical signals that need no model (de, pl, tr, ar have no NER model here): folded words
-    # of at least ``MIN_TERM_CHARS`` letters, and the consonant skeletons of capitalised words
-    # not starting a sentence (names, in German also nouns), which meet across languages.
-    terms: frozenset[str] = frozenset()
+    # A lexical signal that needs no model (de, pl, tr, ar have no NER model here): consonant
+    # skeletons of the capitalised words not starting a sentence (names; in German also nouns),
+    # which meet across languages and scripts (``fold`` transliterates).
     names: frozenset[str] = frozenset()
 
 
@@ -88,22 +85,17 @@ def numbers_of(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def words_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """``terms`` and ``names`` of ``text`` (see ``Profile``), from its first
-    ``MAX_NUMBER_CHARS`` characters."""
+def names_of(text: str) -> frozenset[str]:
+    """``names`` of ``text`` (see ``Profile``), from its first ``MAX_NUMBER_CHARS`` characters."""
     text = text[:MAX_NUMBER_CHARS]
-    terms: set[str] = set()
     names: set[str] = set()
     for match in _WORD.finditer(text):
         word = match.group()
-        folded = fold(word)
-        if len(folded) >= MIN_TERM_CHARS:
-            terms.add(folded)
         if word[0].isupper() and not _starts_sentence(text, match.start()):
-            key = skeleton(folded.replace(" ", ""))
+            key = skeleton(fold(word).replace(" ", ""))
             if len(key) >= 2:
                 names.add(key)
-    return frozenset(terms), frozenset(names)
+    return frozenset(names)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -119,7 +111,6 @@ def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -
     people = frozenset(entity_key(m) for m in article.entities if m.type != "LOC")
     places = frozenset(m.id for m in article.entities if m.type == "LOC")
     dates = frozenset(d.value for d in article.dates if d.year_known and d.granularity != "week")
-    terms, names = words_of(article.title + "\n\n" + article.text)
     return Profile(
         doc=embedding.doc,
         title=embedding.title,
@@ -133,8 +124,7 @@ def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -
         lang=article.lang,
         chars=len(article.text),
         has_mentions=has_mentions,
-        terms=terms,
-        names=names,
+        names=names_of(article.title + "\n\n" + article.text),
     )
 
 
@@ -151,7 +141,6 @@ class Group:
     places: Counter[str] = field(default_factory=Counter)
     numbers: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)
-    terms: Counter[str] = field(default_factory=Counter)
     names: Counter[str] = field(default_factory=Counter)
     langs: Counter[str] = field(default_factory=Counter)
     with_mentions: int = 0  # members whose mentions stage ran
@@ -185,7 +174,6 @@ class Group:
         self.places.update(member.places)
         self.numbers.update(member.numbers)
         self.dates.update(member.dates)
-        self.terms.update(member.terms)
         self.names.update(member.names)
         if member.lang:
             self.langs[member.lang] += 1
