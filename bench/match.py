@@ -92,7 +92,12 @@ def measure(data: Path) -> tuple[list[DevPair], np.ndarray, dict[str, np.ndarray
     use, lexical = raw_baselines(data)
     scores = {
         f"matcher `pair` head, {FOLDS}-fold CV": cross_validated(x, y),
-        f"matcher `story` head, {FOLDS}-fold CV": cross_validated(x[:, columns(STORY_FEATURES)], y),
+        f"matcher `story` head, {FOLDS}-fold CV": cross_validated(
+            x[:, columns(STORY_FEATURES)], y, names=STORY_FEATURES
+        ),
+        f"logistic, signs unconstrained (not shipped), {FOLDS}-fold CV": cross_validated(
+            x, y, monotone=False
+        ),
         f"gradient boosting, same features, {FOLDS}-fold CV": boosted(x, y),
         "USE cosine, raw texts": use,
         "TF-IDF cosine (word 1-2 grams)": lexical,

@@ -97,6 +97,8 @@ def fit(
     """
     from scipy.optimize import minimize
 
+    if len(names) != x.shape[1]:
+        raise ValueError(f"{x.shape[1]} feature columns but {len(names)} names")
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
