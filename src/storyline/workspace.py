@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from storyline import dedup
 from storyline.browse import Reading
 from storyline.cluster import CLUSTERER, StoryIndex, moment, order_key, timestamp
 from storyline.errors import DocumentError, MissingDependency, StoreError
@@ -211,17 +212,18 @@ class Workspace(Reading):
 
     def reprocess(self, progress: Reprogress | None = None) -> int:
         """Run the mentions stage again on every stored article whose mentions were made by
-        another version (or never: articles of a workspace made before it existed), from the
-        stored text, in batches of ``CHUNK`` committed as they go. Returns how many."""
+        another version (or never: articles of a workspace made before it existed), and the
+        dedup stage on every article without a signature of this version, from the stored
+        text, in batches of ``CHUNK`` committed as they go. Returns how many articles."""
         from storyline.pipeline import annotate, entity_keys, mentions_version
 
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot reprocess")
         version = mentions_version()
         total = self.store.stale_count(version)
-        done = 0
+        done: set[str] = set()
         skipped: set[str] = set()
-        while done + len(skipped) < total:
+        while len(done) + len(skipped) < total:
             ids = [i for i in self.store.stale(version, CHUNK + len(skipped)) if i not in skipped]
             if not ids:
                 break
@@ -232,12 +234,40 @@ class Workspace(Reading):
                         skipped.add(article.id)
                         continue
                     self.store.save_mentions(article.id, article, entity_keys(article))
-                    done += 1
+                    done.add(article.id)
             if progress is not None:
-                progress(done + len(skipped), total)
+                progress(len(done) + len(skipped), total)
             if all(a.mentions != version for a in annotated):
                 break  # every article of the batch failed: leave them for the next run
+        return len(done | self._fingerprint_stale(progress))
+
+    def _fingerprint_stale(self, progress: Reprogress | None) -> set[str]:
+        """The dedup stage on every article without a signature of ``dedup.VERSION`` (each
+        batch one transaction; the links are made as for new articles, so a group ends
+        pointing at its earliest member whatever order the batches come in)."""
+        with self.store.transaction():
+            self.store.drop_fingerprints(dedup.VERSION)
+        total = self.store.unfingerprinted_count(dedup.VERSION)
+        done: set[str] = set()
+        while len(done) < total:
+            ids = self.store.unfingerprinted(dedup.VERSION, CHUNK)
+            if not ids:
+                break
+            articles = self.store.articles(ids=ids)
+            with self.store.transaction():
+                for article in articles:
+                    self._fingerprint(article.id, article)
+                    done.add(article.id)
+            if progress is not None:
+                progress(len(done), total)
         return done
+
+    def _fingerprint(self, article_id: str, article: Article) -> None:
+        """The dedup stage on one stored article: its signature, and its link to the earliest
+        stored article it is a copy of (inside the caller's transaction)."""
+        print_ = dedup.fingerprint(article)
+        self.store.save_fingerprint(article_id, print_)
+        self.store.link_reprint(article_id, print_)
 
     def _annotate(self, article: Article, annotate: Callable[[Article], Article]) -> Article:
         """The mentions stage on one stored article; a failure costs that article (logged, left
@@ -325,6 +355,7 @@ class Workspace(Reading):
                 from storyline.pipeline import entity_keys  # loaded with the pipeline
 
                 self.store.save_mentions(stored_as, article, entity_keys(article))
+                self._fingerprint(stored_as, article)
         except Exception as exc:
             if is_store_failure(exc):
                 raise

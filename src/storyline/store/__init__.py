@@ -40,6 +40,7 @@ from storyline.query import Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
 from storyline.store.mentions import EntitySummary, MentionRows
+from storyline.store.reprints import ReprintRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
     PUBLISHED_ORDER,
@@ -76,7 +77,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 500
 
 
-class Store(MentionRows, SearchRows):
+class Store(MentionRows, ReprintRows, SearchRows):
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
@@ -371,6 +372,7 @@ class Store(MentionRows, SearchRows):
         ).fetchone()
         self.conn.execute("DELETE FROM embeddings WHERE article_id = ?", (article_id,))
         self.delete_mentions(article_id)
+        self.unlink_reprint(article_id)
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         if row is not None:
             self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
@@ -467,6 +469,7 @@ class Store(MentionRows, SearchRows):
         ).fetchall()
         langs = sorted({r["lang"] for r in rows if r["lang"]})
         sites = sorted({r["site"] for r in rows if r["site"]})
+        copies = self.copy_links(story.id)
         return Story(
             id=story.id,
             title=story.title,
@@ -476,6 +479,7 @@ class Store(MentionRows, SearchRows):
             first_date=story.first_date,
             last_date=story.last_date,
             articles=tuple(r["id"] for r in rows),
+            independent=max(0, story.size - len(copies)),
         )
 
     @_guarded
@@ -493,7 +497,8 @@ class Store(MentionRows, SearchRows):
             params.extend(wanted)
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid"
         with self.snapshot():
-            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
+            found = [_article(row) for row in self.conn.execute(sql, params)]
+            return self.with_copies(self.with_mentions(found))
 
     def article(self, article_id: str) -> Article:
         found = self.articles(ids=[article_id])
@@ -576,7 +581,8 @@ class Store(MentionRows, SearchRows):
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
         with self.snapshot():
-            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
+            found = [_article(row) for row in self.conn.execute(sql, params)]
+            return self.with_copies(self.with_mentions(found))
 
     def resolve_id(self, kind: str, prefix: str) -> str:
         """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).

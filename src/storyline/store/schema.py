@@ -220,6 +220,36 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE embeddings ADD COLUMN lead_vector BLOB;
         """,
     ),
+    (
+        # The dedup stage (issue 8): MinHash signatures, their LSH buckets and each reprint's
+        # link to the earliest article of its copy group (`store/reprints.py`). Articles of
+        # older workspaces get theirs from `storyline reprocess` (and the next ingest).
+        "0007_reprints",
+        """
+        CREATE TABLE reprints (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            signature BLOB NOT NULL,
+            shingles INTEGER NOT NULL,
+            stage TEXT NOT NULL,
+            copy_of TEXT REFERENCES articles(id),
+            similarity REAL
+        );
+        CREATE INDEX reprints_copy_of ON reprints(copy_of) WHERE copy_of IS NOT NULL;
+        CREATE INDEX reprints_stage ON reprints(stage);
+        CREATE TABLE reprint_bands (
+            key INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX reprint_bands_article ON reprint_bands(article_id);
+        CREATE VIEW reprint_view AS
+        SELECT r.article_id, r.copy_of, r.similarity, r.stage, a.story_id, a.title, a.site,
+               a.published, o.title AS original_title, o.site AS original_site,
+               o.published AS original_published
+        FROM reprints r JOIN articles a ON a.id = r.article_id
+        LEFT JOIN articles o ON o.id = r.copy_of;
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
