@@ -75,9 +75,12 @@ def numbers_of(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -> Profile:
-    """The profile of a stored or fresh article (``has_mentions``: whether the mentions stage
-    ran on it; an article without entities then is not evidence of "no shared entities")."""
+def profile(article: Article, embedding: Embedding, has_mentions: bool | None = None) -> Profile:
+    """The profile of a stored or fresh article. ``has_mentions``: whether the mentions stage
+    ran on it (default: ``article.mentions`` names a version); without it, an article without
+    entities is no evidence of "no shared entities"."""
+    if has_mentions is None:
+        has_mentions = bool(article.mentions)
     people = frozenset(entity_key(m) for m in article.entities if m.type != "LOC")
     places = frozenset(m.id for m in article.entities if m.type == "LOC")
     dates = frozenset(d.value for d in article.dates if d.year_known and d.granularity != "week")
