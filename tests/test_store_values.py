@@ -65,7 +65,8 @@ def test_odd_stored_dates_never_break_a_later_ingest(tmp_path: Path) -> None:
                 list(row.values()),
             )
             conn.execute(
-                "INSERT INTO embeddings VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO embeddings (article_id, model, doc, sentences, sentence_vectors) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (f"odd-{i}", vector["model"], vector["doc"], "[]", b""),
             )
         conn.execute(

@@ -25,22 +25,22 @@ groupings whatever their input order — within one ingest; documents that arriv
 are assigned against the stories that exist by then (online clustering never rewrites settled
 stories).
 
-Dates: any datetime Python can hold is accepted (year 1 with +14:00, year 9999 with -14:00);
-``moment`` turns a timestamp back into a datetime clamped to the representable range, so no
-stored date can make clustering fail.
+Time arithmetic and the total order live in ``cluster.order``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.cluster.order import SECONDS_PER_DAY, timestamp
 from storyline.embed import unit
-from storyline.records import DAY, Vector
+from storyline.match.profile import Group, Profile
+from storyline.records import Vector
 
 CLUSTERER = "storyline-online-avglink-1"
 
@@ -58,48 +58,18 @@ ANN_MIN_STORIES = 200_000
 # Candidates looked at per article when the ANN index is used.
 ANN_CANDIDATES = 50
 
-SECONDS_PER_DAY = 86_400.0
-# Where a day-granularity date sorts within its day: its last second (see ``order_key``).
-DAY_ORDER_OFFSET = SECONDS_PER_DAY - 1.0
+
+# The learned scorer looks at this many candidates per article: the ones whose members are
+# nearest on average (doc cosine), and only those above ``MIN_CANDIDATE_COSINE`` — below it no
+# dev pair of the same story was found (semeval2022-pairs/dev.jsonl), so scoring is wasted.
+SCORED_CANDIDATES = 8
+MIN_CANDIDATE_COSINE = 0.25
 
 
-# The range of timestamps ``datetime`` can turn back into a UTC datetime (a day inside
-# year 1 .. year 9999, so that any offset still fits).
-_MIN_TIMESTAMP = datetime(1, 1, 2, tzinfo=UTC).timestamp()
-_MAX_TIMESTAMP = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+class GroupScorer(Protocol):
+    """How likely an article belongs to a story (``storyline.match.Matcher`` is one)."""
 
-
-def timestamp(when: datetime | None) -> float:
-    """Seconds since the epoch (naive datetimes are taken as UTC); NaN when unknown."""
-    if when is None:
-        return float("nan")
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return min(max(when.timestamp(), _MIN_TIMESTAMP), _MAX_TIMESTAMP)
-    except (OverflowError, ValueError):  # outside what the platform's clock functions take
-        return _MIN_TIMESTAMP if when.year < 1970 else _MAX_TIMESTAMP
-
-
-def moment(t: float) -> datetime | None:
-    """A timestamp back as an aware UTC datetime (clamped to what ``datetime`` holds)."""
-    if math.isnan(t):
-        return None
-    return datetime.fromtimestamp(min(max(t, _MIN_TIMESTAMP), _MAX_TIMESTAMP), UTC)
-
-
-def order_key(
-    published: datetime | None, raw_sha256: str, granularity: str | None = None
-) -> tuple[bool, float, str]:
-    """The total order articles are clustered in: dated first by UTC time, then the raw bytes'
-    sha256 (never file order, rowid or ingest time). A date without a time (``granularity``
-    ``day``, stored as midnight) counts as the end of its day, so its fake midnight never puts
-    it before an article whose time that day is known."""
-    t = timestamp(published)
-    undated = math.isnan(t)
-    if granularity == DAY and not undated:
-        t += DAY_ORDER_OFFSET
-    return (undated, 0.0 if undated else t, raw_sha256)
+    def score_group(self, member: Profile, group: Group) -> float: ...
 
 
 @dataclass(slots=True)
@@ -109,40 +79,85 @@ class Decision:
     new: bool
 
 
+def bare_profile(vector: Vector, when: datetime | None) -> Profile:
+    """A profile that knows only a document vector and a date (callers without articles)."""
+    return Profile(
+        doc=vector,
+        title=None,
+        lead=None,
+        sentences=np.zeros((0, vector.shape[0]), dtype=np.float32),
+        entities=frozenset(),
+        places=frozenset(),
+        numbers=frozenset(),
+        dates=frozenset(),
+        published=timestamp(when),
+        lang=None,
+        chars=0,
+        has_mentions=False,
+    )
+
+
 @dataclass
 class StoryIndex:
-    """Open stories: centroid sums, sizes and time spans, with a nearest-centroid search."""
+    """Open stories: centroid sums, sizes and time spans, with a nearest-centroid search, and
+    each story's ``Group`` (its members' profiles summed) for the scorer.
+
+    Without a ``scorer`` an article joins on the average doc cosine alone (v1); with one, the
+    nearest candidates by that cosine are scored by it and ``threshold`` is its calibrated
+    join threshold (``scorer.join_threshold``) unless given.
+    """
 
     dim: int
-    threshold: float = JOIN_THRESHOLD
+    threshold: float | None = None
     window_days: float = WINDOW_DAYS
     ann_min_stories: int = ANN_MIN_STORIES
+    scorer: GroupScorer | None = None
     ids: list[str] = field(default_factory=list)
     _sums: Vector = field(init=False)
     _unit: Vector = field(init=False)
     _ann: object | None = None
 
     def __post_init__(self) -> None:
+        if self.threshold is None:
+            self.threshold = float(getattr(self.scorer, "join_threshold", JOIN_THRESHOLD))
         self._sums = np.zeros((0, self.dim), dtype=np.float32)
         self._unit = np.zeros((0, self.dim), dtype=np.float32)
         self._sizes = np.zeros(0, dtype=np.int64)
         self._first = np.zeros(0, dtype=np.float64)  # NaN: no dated article yet
         self._last = np.zeros(0, dtype=np.float64)
         self._position: dict[str, int] = {}
+        self._groups: list[Group] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def load(
-        self, story_id: str, centroid_sum: Vector, size: int, first: float, last: float
+        self,
+        story_id: str,
+        centroid_sum: Vector,
+        size: int,
+        first: float,
+        last: float,
+        group: Group | None = None,
     ) -> None:
-        """Add an existing story (from the store) to the index."""
-        self._append(story_id, centroid_sum, size, first, last)
+        """Add an existing story (from the store) to the index; without its ``group`` the
+        scorer knows only its vectors and span."""
+        if group is None:
+            group = Group(dim=self.dim)
+            group.size, group.first, group.last = size, first, last
+            group.doc_sum += centroid_sum
+        self._append(story_id, centroid_sum, size, first, last, group)
 
     def assign(self, article_key: str, vector: Vector, when: datetime | None) -> Decision:
-        """Put one article in its story: the best open one above threshold, else a new one."""
-        t = timestamp(when)
-        best, score = self._best(vector, t)
+        """``join`` for a caller that has only a document vector and a date."""
+        return self.join(article_key, bare_profile(vector, when))
+
+    def join(self, article_key: str, member: Profile) -> Decision:
+        """Put one article in its story: the best open one at or above threshold, else a new
+        one founded by it (its id derives from ``article_key``, the raw bytes' sha256)."""
+        vector, t = member.doc, member.published
+        best, score = self._best(member)
+        assert self.threshold is not None
         if best is not None and score >= self.threshold:
             i = self._position[best]
             self._sums[i] += vector
@@ -150,13 +165,17 @@ class StoryIndex:
             self._sizes[i] += 1
             self._first[i] = np.fmin(self._first[i], t)
             self._last[i] = np.fmax(self._last[i], t)
+            self._groups[i].add(member)
             self._ann_update(i)
             return Decision(best, score, new=False)
         story_id = "s" + article_key[:11]
         while story_id in self._position:  # same bytes cannot found two stories; be safe
             story_id += "x"
-        self._append(story_id, vector, 1, t, t)
+        self._append(story_id, vector, 1, t, t, Group.of([member]))
         return Decision(story_id, None, new=True)
+
+    def group(self, story_id: str) -> Group:
+        return self._groups[self._position[story_id]]
 
     def centroid_sum(self, story_id: str) -> Vector:
         row: Vector = self._sums[self._position[story_id]]
@@ -168,7 +187,9 @@ class StoryIndex:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _append(self, story_id: str, vector: Vector, size: int, first: float, last: float) -> None:
+    def _append(
+        self, story_id: str, vector: Vector, size: int, first: float, last: float, group: Group
+    ) -> None:
         if len(self.ids) == self._sums.shape[0]:  # grow by doubling
             grow = max(64, self._sums.shape[0])
             self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
@@ -178,6 +199,7 @@ class StoryIndex:
             self._last = np.concatenate([self._last, np.full(grow, np.nan)])
         i = len(self.ids)
         self.ids.append(story_id)
+        self._groups.append(group)
         self._position[story_id] = i
         self._sums[i] = vector
         self._unit[i] = unit(vector)
@@ -197,17 +219,34 @@ class StoryIndex:
         )
         return inside
 
-    def _best(self, vector: Vector, t: float) -> tuple[str | None, float]:
+    def candidates(self, vector: Vector, t: float) -> npt.NDArray[np.int64]:
+        """Positions of the stories open at ``t`` (NaN: any time) worth scoring for ``vector``."""
         n = len(self.ids)
-        if n == 0:
-            return None, -1.0
         idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
-        idx = idx[self._in_window(idx, t)]
+        found: npt.NDArray[np.int64] = idx[self._in_window(idx, t)]
+        return found
+
+    def _best(self, member: Profile) -> tuple[str | None, float]:
+        """The best open story for ``member`` and its score (average doc cosine without a
+        scorer; else the scorer's, over the nearest candidates by that cosine)."""
+        if not self.ids:
+            return None, -1.0
+        idx = self.candidates(member.doc, member.published)
         if not len(idx):
             return None, -1.0
-        sims = (self._sums[idx] @ vector) / self._sizes[idx]
-        j = int(np.argmax(sims))
-        return self.ids[int(idx[j])], float(sims[j])
+        sims = (self._sums[idx] @ member.doc) / self._sizes[idx]
+        if self.scorer is None:
+            j = int(np.argmax(sims))
+            return self.ids[int(idx[j])], float(sims[j])
+        order = np.argsort(-sims, kind="stable")[:SCORED_CANDIDATES]
+        order = order[sims[order] >= MIN_CANDIDATE_COSINE]
+        best, score = None, -1.0
+        for k in order:
+            i = int(idx[k])
+            value = self.scorer.score_group(member, self._groups[i])
+            if value > score:
+                best, score = self.ids[i], value
+        return best, score
 
     def _ann_update(self, i: int) -> None:
         from usearch.index import Index
