@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from storyline import dedup
-from storyline.cluster import order_key
+from storyline.cluster.order import order_key
 from storyline.records import Article
 from storyline.store.rows import _dt, _granularity
 
