@@ -245,8 +245,9 @@ class Workspace(Reading):
         """The dedup stage on every article without a signature of ``dedup.VERSION`` (each
         batch one transaction; the links are made as for new articles, so a group ends
         pointing at its earliest member whatever order the batches come in)."""
-        with self.store.transaction():
-            self.store.drop_fingerprints(dedup.VERSION)
+        if self.store.has_other_fingerprints(dedup.VERSION):
+            with self.store.transaction():
+                self.store.drop_fingerprints(dedup.VERSION)
         total = self.store.unfingerprinted_count(dedup.VERSION)
         done: set[str] = set()
         while len(done) < total:

@@ -27,6 +27,10 @@ from storyline.store.rows import _dt, _granularity
 
 # Ids per `IN (...)` list: far below SQLite's limit on host parameters.
 IN_BATCH = 500
+# Candidates (articles sharing an LSH bucket) read per new article. Any member of a copy group
+# leads to its original (groups are stars), so a bounded number finds the group even when
+# thousands of pages carry one notice text, and one article's cost stays bounded.
+MAX_CANDIDATES = 200
 
 Order = tuple[bool, float, str]
 
@@ -61,13 +65,23 @@ class ReprintRows:
             return None
         # Every group is a star around its original: the roots of the matches, their copies.
         marks = ", ".join("?" * len(matches))
-        roots = {
-            row[1] or row[0]
+        roots: set[str] = {
+            str(row[1] or row[0])
             for row in self.conn.execute(
                 f"SELECT article_id, copy_of FROM reprints WHERE article_id IN ({marks})",
                 list(matches),
             )
         }
+        order = self._orders({article_id, *roots})
+        root = min(roots)
+        if len(roots) == 1 and root in order and order[root] < order[article_id]:
+            # The usual case: a later copy of one group joins it; nothing else changes.
+            score = dedup.similarity(print_.signature, self._signatures([root])[root])
+            self.conn.execute(
+                "UPDATE reprints SET copy_of = ?, similarity = ? WHERE article_id = ?",
+                (root, score, article_id),
+            )
+            return root
         marks = ", ".join("?" * len(roots))
         group = {article_id, *roots}
         group.update(
@@ -138,6 +152,11 @@ class ReprintRows:
         ).fetchone()[0]
         return count
 
+    def has_other_fingerprints(self, version: str) -> bool:
+        """Whether some signature was made by another stage version than ``version``."""
+        row = self.conn.execute("SELECT 1 FROM reprints WHERE stage != ? LIMIT 1", (version,))
+        return row.fetchone() is not None
+
     def drop_fingerprints(self, version: str) -> int:
         """Forget every signature and link made by another stage version (they cannot be
         compared with this version's); returns how many articles lost one."""
@@ -187,10 +206,10 @@ class ReprintRows:
         keys = dedup.band_keys(print_.signature)
         marks = ", ".join("?" * len(keys))
         rows = self.conn.execute(
-            "SELECT DISTINCT r.article_id, r.signature FROM reprint_bands b "
-            f"JOIN reprints r ON r.article_id = b.article_id WHERE b.key IN ({marks}) "
-            "AND b.article_id != ?",
-            [*keys, article_id],
+            "SELECT article_id, signature FROM reprints WHERE article_id IN "
+            f"(SELECT DISTINCT article_id FROM reprint_bands WHERE key IN ({marks}) "
+            "AND article_id != ? LIMIT ?)",
+            [*keys, article_id, MAX_CANDIDATES],
         )
         found = {}
         for row in rows:
