@@ -19,10 +19,13 @@ up by SQLite, because ``MinHashLSH`` costs ≈ 8 KB of Python objects per articl
 tracemalloc on 50,000 signatures, 128 permutations, 25 bands): 8 GB for a million.
 
 Bytes per article in a workspace: the signature ``PERMUTATIONS`` × 4 = 512 bytes, plus one
-``reprint_bands`` row per band (``bands()`` = 37: an 8-byte key and the article id, ≈ 40 bytes
-with its index entry) — about 2 KB on disk, 2 GB for a million, none of it in memory beyond
-SQLite's page cache: memory does not grow with the workspace. A lookup is ``bands()`` index
-probes plus one signature comparison per candidate.
+``reprint_bands`` row per band (``bands()`` = 37: an 8-byte key and the article id). Measured
+on the 12,184 benchmark texts stored as articles (32-character ids): 2.7 KB per article on
+disk for both tables (1.9 KB of bands), ≈ 2 KB with 16-character ids: 2-3 GB on disk for a
+million, and *nothing* per article in memory (SQLite's page cache only; the measuring process
+stayed at 131 MB RSS). Cost per stored article there: 0.6 ms to fingerprint, 1.1 ms to store
+and link (medians; p99 9 ms). A lookup is ``bands()`` primary-key probes plus one signature
+comparison per candidate (at most ``store.reprints.MAX_CANDIDATES``).
 
 A copy group links to its *earliest* article (``cluster.order_key``: publication time, then the
 raw bytes' sha256): see ``earliest``.

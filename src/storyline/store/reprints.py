@@ -41,7 +41,7 @@ class ReprintRows:
     def save_fingerprint(self, article_id: str, print_: dedup.Fingerprint) -> None:
         """Store ``article_id``'s signature and buckets (replacing any older ones); its link is
         made by ``link_reprint``."""
-        self.conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))
+        self._delete_bands(article_id)
         self.conn.execute(
             "INSERT INTO reprints (article_id, signature, shingles, stage) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature, "
@@ -116,7 +116,7 @@ class ReprintRows:
                 "SELECT article_id FROM reprints WHERE copy_of = ?", (article_id,)
             )
         ]
-        self.conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))
+        self._delete_bands(article_id)
         self.conn.execute("DELETE FROM reprints WHERE article_id = ?", (article_id,))
         if not copies:
             return
@@ -199,6 +199,22 @@ class ReprintRows:
             (story_id, story_id),
         )
         return {r[0]: r[1] for r in rows}
+
+    def _delete_bands(self, article_id: str) -> None:
+        """Remove an article's buckets by their keys, made again from its stored signature
+        (the bands have no index by article: it would double their size on disk)."""
+        row = self.conn.execute(
+            "SELECT signature, stage FROM reprints WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return
+        if row[1] != dedup.VERSION:  # another band split: find its rows the slow way
+            self.conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))
+            return
+        self.conn.executemany(
+            "DELETE FROM reprint_bands WHERE key = ? AND article_id = ?",
+            [(key, article_id) for key in dedup.band_keys(dedup.from_blob(row[0]))],
+        )
 
     def _matches(self, article_id: str, print_: dedup.Fingerprint) -> dict[str, float]:
         """Stored articles sharing an LSH bucket with ``print_`` whose estimated Jaccard

@@ -241,7 +241,6 @@ MIGRATIONS: list[tuple[str, str]] = [
             article_id TEXT NOT NULL REFERENCES articles(id),
             PRIMARY KEY (key, article_id)
         ) WITHOUT ROWID;
-        CREATE INDEX reprint_bands_article ON reprint_bands(article_id);
         CREATE VIEW reprint_view AS
         SELECT r.article_id, r.copy_of, r.similarity, r.stage, a.story_id, a.title, a.site,
                a.published, o.title AS original_title, o.site AS original_site,
