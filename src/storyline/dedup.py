@@ -196,12 +196,16 @@ class ReprintIndex:
         if print_.linkable:
             self._lsh.insert(key, _lean(print_.signature), check_duplication=False)
 
+    def candidates(self, print_: Fingerprint) -> list[Hashable]:
+        """Indexed keys sharing an LSH bucket with ``print_`` (not yet checked)."""
+        if not print_.linkable:
+            return []
+        return list(self._lsh.query(_lean(print_.signature)))
+
     def copies(self, print_: Fingerprint) -> dict[Hashable, float]:
         """Every indexed key ``print_`` is a copy of, with the estimated similarity."""
-        if not print_.linkable:
-            return {}
         found = {}
-        for key in self._lsh.query(_lean(print_.signature)):
+        for key in self.candidates(print_):
             score = is_copy(print_.signature, self._signatures[key])
             if score is not None:
                 found[key] = score

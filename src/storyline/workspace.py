@@ -250,17 +250,26 @@ class Workspace(Reading):
                 self.store.drop_fingerprints(dedup.VERSION)
         total = self.store.unfingerprinted_count(dedup.VERSION)
         done: set[str] = set()
-        while len(done) < total:
-            ids = self.store.unfingerprinted(dedup.VERSION, CHUNK)
-            if not ids:
+        skipped: set[str] = set()
+        while len(done) + len(skipped) < total:
+            ids = self.store.unfingerprinted(dedup.VERSION, CHUNK + len(skipped))
+            articles = self.store.articles(ids=[i for i in ids if i not in skipped])
+            if not articles:
                 break
-            articles = self.store.articles(ids=ids)
             with self.store.transaction():
                 for article in articles:
-                    self._fingerprint(article.id, article)
+                    try:
+                        with self.store.savepoint():
+                            self._fingerprint(article.id, article)
+                    except Exception as exc:  # one article's failure, not the batch's
+                        if is_store_failure(exc):
+                            raise
+                        log.warning("dedup of article %s failed: %s", article.id, _reason(exc))
+                        skipped.add(article.id)
+                        continue
                     done.add(article.id)
             if progress is not None:
-                progress(len(done), total)
+                progress(len(done) + len(skipped), total)
         return done
 
     def _fingerprint(self, article_id: str, article: Article) -> None:

@@ -142,3 +142,25 @@ def test_the_seeds_are_not_copies_of_each_other(seeds_dir: Path, tmp_path: Path)
         assert all(a.copy_of is None for a in articles)
         for story in ws.stories():
             assert story.independent == story.size
+
+
+def test_the_in_memory_index_finds_the_buckets_the_store_keeps(shared_data: Path) -> None:
+    """``ReprintIndex`` (datasketch ``MinHashLSH``) and the store's ``band_keys`` make the same
+    candidates, and ``original`` answers with the earliest earlier copy."""
+    rows = _meantime(shared_data, 6)
+    prints = {r["id"]: dedup.text_fingerprint(r["text"]) for r in rows}
+    first = rows[0]
+    prints["copy1"] = dedup.text_fingerprint(_reprint(first["text"]))
+    prints["copy2"] = dedup.text_fingerprint(_reprint(first["text"], "AP"))
+    index = dedup.ReprintIndex()
+    for i, (key, print_) in enumerate(prints.items()):
+        index.add(key, print_, (False, float(i), key))
+    assert len(index) == len(prints)
+    probe = dedup.text_fingerprint(_reprint(first["text"], "dpa"))
+    keys = set(dedup.band_keys(probe.signature))
+    shared = {k for k, p in prints.items() if keys & set(dedup.band_keys(p.signature))}
+    assert set(index.candidates(probe)) == shared
+    assert set(index.copies(probe)) == {first["id"], "copy1", "copy2"}
+    found = index.original(probe, (False, 99.0, "probe"))
+    assert found is not None and found[0] == first["id"]
+    assert index.original(prints[first["id"]], (False, 0.0, first["id"])) is None

@@ -136,7 +136,7 @@ class ReprintRows:
 
     def unfingerprinted(self, version: str, limit: int) -> list[str]:
         """Ids of articles with no signature of ``version`` (older workspaces, another
-        stage version), in publication order."""
+        stage version), in storage order (the links do not depend on it)."""
         rows = self.conn.execute(
             "SELECT a.id FROM articles a LEFT JOIN reprints r ON r.article_id = a.id "
             "WHERE r.article_id IS NULL OR r.stage != ? ORDER BY a.rowid LIMIT ?",
