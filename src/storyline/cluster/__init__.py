@@ -11,7 +11,9 @@ from storyline.cluster.online import (
     CLUSTERER,
     JOIN_THRESHOLD,
     WINDOW_DAYS,
+    AverageCosine,
     Decision,
+    GroupScorer,
     StoryIndex,
 )
 from storyline.cluster.order import DAY_ORDER_OFFSET, SECONDS_PER_DAY, moment, order_key, timestamp
@@ -24,7 +26,9 @@ __all__ = [
     "JOIN_THRESHOLD",
     "SECONDS_PER_DAY",
     "WINDOW_DAYS",
+    "AverageCosine",
     "Decision",
+    "GroupScorer",
     "StoryIndex",
     "moment",
     "order_key",

@@ -118,7 +118,12 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
     out.print(Text(f"{item.size} articles · {cell(', '.join(item.languages))} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
-        out.print(Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(a.published_iso)}"))
+        joined = "founded the story" if a.story_score is None else f"joined {a.story_score:.2f}"
+        out.print(
+            Text.assemble(
+                (cell(a.id), "bold cyan"), f" {where} · {day(a.published_iso)} · ", (joined, "dim")
+            )
+        )
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""
         cut = "…" if len(lead) > LEAD else ""
