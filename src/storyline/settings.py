@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storyline.cluster import JOIN_THRESHOLD, WINDOW_DAYS
+from storyline.cluster import JOIN_THRESHOLD, SPLIT_THRESHOLD, WINDOW_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,13 @@ SETTINGS: dict[str, Setting] = {
             0.0,
             1.0,
             "Score at or above which two stories that grew together are merged.",
+        ),
+        Setting(
+            "split_threshold",
+            SPLIT_THRESHOLD,
+            0.0,
+            1.0,
+            "Score below which a member that drifted from the rest of its story leaves it.",
         ),
         Setting(
             "window_days",

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.browse import Reading
 from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_key, timestamp
+from storyline.cluster.revise import Member, revise
 from storyline.errors import DocumentError, MissingDependency, StoreError
 from storyline.match import Group, profile
 from storyline.read import read
@@ -434,24 +435,56 @@ class Workspace(Reading):
                 self._drop(article, _reason(exc), report)
                 return len(titles) + self._cluster(provisional, report)
         if not provisional:
-            self._merge(index, touched, titles, model)
+            self._revise(index, touched, titles, model)
         return len(titles)
 
-    def _merge(
+    def _revise(
         self, index: StoryIndex, touched: set[str], titles: dict[str, str], model: str
     ) -> None:
-        """The periodic pass after each settled run (``StoryIndex.merge_grown``): each merge
-        moves the members, leaves a redirect from the id merged away, and is recorded."""
-        if index.scorer is None:  # v1 never merged
-            return
-        for survivor, gone, score in index.merge_grown(touched, self.settings["merge_threshold"]):
-            self.store.move_members(gone, survivor)
-            self.store.delete_story(gone)
-            self.store.redirect_story(gone, survivor)
+        """The periodic pass after each settled run (``cluster.revise``): drifted members
+        split out, stories that grew together merged; each change is stored with its history
+        (a merged id redirects to the survivor)."""
+        settings = self.settings
+
+        def members_of(story_id: str) -> list[Member]:
+            return [
+                Member(a.id, a.raw_sha256, profile(a, e))
+                for a, e in self.store.clusterable(story_id)
+            ]
+
+        changes = revise(
+            index,
+            touched,
+            members_of,
+            settings["merge_threshold"],
+            settings["split_threshold"],
+        )
+        for change in changes:
+            if change.kind == "split":
+                assert change.article is not None
+                article = self.store.article(change.article)
+                if change.new:
+                    titles[change.other] = article.title
+                self.store.assign(change.article, change.other, change.joined)
+            else:
+                self.store.move_members(change.other, change.story)
+                self.store.delete_story(change.other)
+                self.store.redirect_story(change.other, change.story)
+            if change.other in index:
+                self._save_story(index, change.other, titles, model)
+            if change.story in index:
+                self._save_story(index, change.story, titles, model)
             self.store.record_story_event(
-                StoryEvent(survivor, "merged", gone, None, score, None, CLUSTERER)
+                StoryEvent(
+                    change.story,
+                    change.kind,
+                    change.other,
+                    change.article,
+                    change.score,
+                    None,
+                    CLUSTERER,
+                )
             )
-            self._save_story(index, survivor, titles, model)
 
     def _story_index(self, dim: int) -> StoryIndex:
         """The open stories, from the store unless the cached index is still current."""

@@ -19,7 +19,7 @@ def test_config_shows_pins_and_resets(tmp_path: Path) -> None:
     shown = runner.invoke(cli, ["--db", db, "config", "--format", "jsonl"])
     assert shown.exit_code == 0, shown.output
     rows = {r["name"]: r for r in map(json.loads, shown.output.splitlines())}
-    assert set(rows) == {"join_threshold", "merge_threshold", "window_days"}
+    assert set(rows) == {"join_threshold", "merge_threshold", "split_threshold", "window_days"}
     assert not any(r["pinned"] for r in rows.values())
 
     pinned = runner.invoke(cli, ["--db", db, "config", "window_days", "7", "--format", "json"])

@@ -75,3 +75,32 @@ def test_settings_are_pinned_per_workspace_and_checked(tmp_path: Path) -> None:
     with storyline.open(path) as ws:
         assert ws.settings["window_days"] == 3.0
         assert ws.configure("window_days", None) == default
+
+
+def test_a_member_that_drifted_is_split_out_and_the_founder_stays() -> None:
+    from storyline.cluster.revise import Member, revise
+
+    rng = np.random.default_rng(11)
+    a = unit(rng.normal(size=64))
+    orth = unit(rng.normal(size=64) - (rng.normal(size=64) @ a) * a)
+    orth = unit(orth - (orth @ a) * a)
+    close = [unit(a + 0.2 * unit(rng.normal(size=64))) for _ in range(3)]
+    stray = unit(0.45 * a + 0.89 * orth)  # cosine ≈ 0.45 with the story
+    index = StoryIndex(dim=64, scorer=AverageCosine(), threshold=0.3)
+    members: dict[str, list[Member]] = {}
+    keys = ["0" * 64, "1" * 64, "2" * 64, "3" * 64, "f" * 64]
+    for key, vector in zip(keys, [a, *close, stray], strict=True):
+        p = bare_profile(vector, T0)
+        decision = index.join(key, p)
+        members.setdefault(decision.story_id, []).append(Member(key[:8], key, p))
+    (story_id,) = members
+    assert index.span(story_id)[0] == 5
+
+    changes = revise(index, [story_id], lambda s: members[s], 0.99, 0.5)
+    assert [(c.kind, c.story, c.article, c.new) for c in changes] == [
+        ("split", story_id, "f" * 8, True)
+    ]
+    assert changes[0].other == "s" + "f" * 11
+    assert index.span(story_id)[0] == 4 and index.span(changes[0].other)[0] == 1
+    # The founder is never split out, however far the rest has moved.
+    assert story_id == "s" + "0" * 11

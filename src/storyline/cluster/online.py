@@ -53,6 +53,8 @@ CLUSTERER = "storyline-online-avglink-1"
 # 0.60: 0.741); checked on meantime/articles.jsonl. MEANTIME alone would push it up (its
 # es/it/nl articles are translations, cosine ≈ 0.9) and split independent reports apart.
 JOIN_THRESHOLD = 0.55
+# Leave-one-out score below which a member leaves a story that drifted (``cluster.revise``).
+SPLIT_THRESHOLD = JOIN_THRESHOLD / 2
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
 # Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
@@ -167,11 +169,13 @@ class StoryIndex:
         """``join`` for a caller that has only a document vector and a date."""
         return self.join(article_key, bare_profile(vector, when))
 
-    def join(self, article_key: str, member: Profile) -> Decision:
+    def join(self, article_key: str, member: Profile, avoid: str | None = None) -> Decision:
         """Put one article in its story: the best open one at or above threshold, else a new
-        one founded by it (its id derives from ``article_key``, the raw bytes' sha256)."""
+        one founded by it (its id derives from ``article_key``, the raw bytes' sha256).
+        ``avoid``: a story the article may not join (the one a split just took it out of)."""
         vector, t = member.doc, member.published
-        best, score = self._best(member)
+        exclude = self._position.get(avoid, -1) if avoid is not None else -1
+        best, score = self._best(member, exclude=exclude)
         assert self.threshold is not None
         if best is not None and score >= self.threshold:
             i = self._position[best]
@@ -191,6 +195,16 @@ class StoryIndex:
 
     def group(self, story_id: str) -> Group:
         return self._groups[self._position[story_id]]
+
+    def regroup(self, story_id: str, group: Group) -> None:
+        """Replace a story's members by ``group`` (what is left after a split)."""
+        i = self._position[story_id]
+        self._groups[i] = group
+        self._sums[i] = group.doc_sum
+        self._unit[i] = unit(group.doc_sum)
+        self._sizes[i] = group.size
+        self._first[i], self._last[i] = group.first, group.last
+        self._ann_update(i)
 
     def nearest_other(self, story_id: str) -> tuple[str | None, float]:
         """The open story that ``story_id``'s members, taken as one article, would join best
