@@ -175,6 +175,8 @@ class Article:
     mixed_lang: bool = False
     extractor: str = ""
     story_id: str | None = None
+    # The clusterer's score when the article joined its story (None: it founded the story).
+    story_score: float | None = None
     entities: tuple[EntityMention, ...] = ()
     dates: tuple[DateMention, ...] = ()
     # The mentions stage and version that produced ``entities`` and ``dates`` ("" = not run).

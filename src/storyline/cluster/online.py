@@ -30,6 +30,8 @@ Time arithmetic and the total order live in ``cluster.order``.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -51,6 +53,8 @@ CLUSTERER = "storyline-online-avglink-1"
 # 0.60: 0.741); checked on meantime/articles.jsonl. MEANTIME alone would push it up (its
 # es/it/nl articles are translations, cosine ≈ 0.9) and split independent reports apart.
 JOIN_THRESHOLD = 0.55
+# Leave-one-out score below which a member leaves a story that drifted (``cluster.revise``).
+SPLIT_THRESHOLD = JOIN_THRESHOLD / 2
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
 # Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
@@ -70,6 +74,15 @@ class GroupScorer(Protocol):
     """How likely an article belongs to a story (``storyline.match.Matcher`` is one)."""
 
     def score_group(self, member: Profile, group: Group) -> float: ...
+
+
+class AverageCosine:
+    """The v1 criterion as a scorer: the article's mean doc cosine to the story's members."""
+
+    join_threshold = JOIN_THRESHOLD
+
+    def score_group(self, member: Profile, group: Group) -> float:
+        return float(group.doc_sum @ member.doc) / max(1, group.size)
 
 
 @dataclass(slots=True)
@@ -125,11 +138,15 @@ class StoryIndex:
         self._sizes = np.zeros(0, dtype=np.int64)
         self._first = np.zeros(0, dtype=np.float64)  # NaN: no dated article yet
         self._last = np.zeros(0, dtype=np.float64)
-        self._position: dict[str, int] = {}
+        self._position: dict[str, int] = {}  # the stories still open (not merged away)
         self._groups: list[Group] = []
+        self._alive = np.zeros(0, dtype=bool)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._position)
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._position
 
     def load(
         self,
@@ -152,11 +169,13 @@ class StoryIndex:
         """``join`` for a caller that has only a document vector and a date."""
         return self.join(article_key, bare_profile(vector, when))
 
-    def join(self, article_key: str, member: Profile) -> Decision:
+    def join(self, article_key: str, member: Profile, avoid: str | None = None) -> Decision:
         """Put one article in its story: the best open one at or above threshold, else a new
-        one founded by it (its id derives from ``article_key``, the raw bytes' sha256)."""
+        one founded by it (its id derives from ``article_key``, the raw bytes' sha256).
+        ``avoid``: a story the article may not join (the one a split just took it out of)."""
         vector, t = member.doc, member.published
-        best, score = self._best(member)
+        exclude = self._position.get(avoid, -1) if avoid is not None else -1
+        best, score = self._best(member, exclude=exclude)
         assert self.threshold is not None
         if best is not None and score >= self.threshold:
             i = self._position[best]
@@ -176,6 +195,61 @@ class StoryIndex:
 
     def group(self, story_id: str) -> Group:
         return self._groups[self._position[story_id]]
+
+    def regroup(self, story_id: str, group: Group) -> None:
+        """Replace a story's members by ``group`` (what is left after a split)."""
+        i = self._position[story_id]
+        self._groups[i] = group
+        self._sums[i] = group.doc_sum
+        self._unit[i] = unit(group.doc_sum)
+        self._sizes[i] = group.size
+        self._first[i], self._last[i] = group.first, group.last
+        self._ann_update(i)
+
+    def nearest_other(self, story_id: str) -> tuple[str | None, float]:
+        """The open story that ``story_id``'s members, taken as one article, would join best
+        (itself excluded), and the score: what a merge is decided on."""
+        return self._best(self.group(story_id).as_profile(), exclude=self._position[story_id])
+
+    def merge_grown(self, touched: Iterable[str], threshold: float) -> list[tuple[str, str, float]]:
+        """Merge stories that grew together: each of ``touched`` (the stories that gained
+        members) merges with the open story its members, taken together, match at
+        ``threshold`` or above — again, until none does. Stories grow together when the
+        articles that would join them arrive out of step. The older story survives (earlier
+        first article, then smaller id). Returns (survivor, merged away, score) in order."""
+        merges = []
+        for story_id in sorted(touched):
+            while story_id in self:
+                other, score = self.nearest_other(story_id)
+                if other is None or score < threshold:
+                    break
+                survivor, gone = sorted((story_id, other), key=self._age)
+                self.merge(survivor, gone)
+                merges.append((survivor, gone, score))
+                story_id = survivor
+        return merges
+
+    def _age(self, story_id: str) -> tuple[bool, float, str]:
+        first = float(self._first[self._position[story_id]])
+        return (math.isnan(first), 0.0 if math.isnan(first) else first, story_id)
+
+    def merge(self, survivor: str, other: str) -> None:
+        """Fold story ``other`` into ``survivor``; ``other`` leaves the index."""
+        i, j = self._position[survivor], self._position.pop(other)
+        self._sums[i] += self._sums[j]
+        self._unit[i] = unit(self._sums[i])
+        self._sizes[i] += self._sizes[j]
+        self._first[i] = np.fmin(self._first[i], self._first[j])
+        self._last[i] = np.fmax(self._last[i], self._last[j])
+        self._groups[i].merge(self._groups[j])
+        self._alive[j] = False
+        self._ann_update(i)
+        if self._ann is not None:
+            from usearch.index import Index
+
+            assert isinstance(self._ann, Index)
+            if self._ann.contains(j):
+                self._ann.remove(j)
 
     def centroid_sum(self, story_id: str) -> Vector:
         row: Vector = self._sums[self._position[story_id]]
@@ -197,10 +271,12 @@ class StoryIndex:
             self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
             self._first = np.concatenate([self._first, np.full(grow, np.nan)])
             self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
         i = len(self.ids)
         self.ids.append(story_id)
         self._groups.append(group)
         self._position[story_id] = i
+        self._alive[i] = True
         self._sums[i] = vector
         self._unit[i] = unit(vector)
         self._sizes[i] = size
@@ -223,15 +299,16 @@ class StoryIndex:
         """Positions of the stories open at ``t`` (NaN: any time) worth scoring for ``vector``."""
         n = len(self.ids)
         idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
-        found: npt.NDArray[np.int64] = idx[self._in_window(idx, t)]
+        found: npt.NDArray[np.int64] = idx[self._alive[idx] & self._in_window(idx, t)]
         return found
 
-    def _best(self, member: Profile) -> tuple[str | None, float]:
+    def _best(self, member: Profile, exclude: int = -1) -> tuple[str | None, float]:
         """The best open story for ``member`` and its score (average doc cosine without a
         scorer; else the scorer's, over the nearest candidates by that cosine)."""
         if not self.ids:
             return None, -1.0
         idx = self.candidates(member.doc, member.published)
+        idx = idx[idx != exclude]
         if not len(idx):
             return None, -1.0
         sims = (self._sums[idx] @ member.doc) / self._sizes[idx]

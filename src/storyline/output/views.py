@@ -121,9 +121,15 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
     out.print(Text(f"{sources} · {cell(', '.join(item.languages))} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
+        joined = "founded the story" if a.story_score is None else f"joined {a.story_score:.2f}"
         copy = ("", "") if a.copy_of is None else (f" · copy of {cell(a.copy_of)}", "yellow")
         out.print(
-            Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(a.published_iso)}", copy)
+            Text.assemble(
+                (cell(a.id), "bold cyan"),
+                f" {where} · {day(a.published_iso)} · ",
+                (joined, "dim"),
+                copy,
+            )
         )
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""

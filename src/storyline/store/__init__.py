@@ -24,7 +24,6 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -37,7 +36,7 @@ from storyline.errors import (
     WorkspaceMissing,
 )
 from storyline.query import Filters
-from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
+from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
 from storyline.store.mentions import EntitySummary, MentionRows
 from storyline.store.reprints import ReprintRows
@@ -45,7 +44,6 @@ from storyline.store.rows import (
     ARTICLE_COLUMNS,
     PUBLISHED_ORDER,
     _article,
-    _dt,
     _iso,
     _story,
     from_blob,
@@ -55,6 +53,7 @@ from storyline.store.rows import (
 )
 from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
 from storyline.store.search import SearchRows
+from storyline.store.stories import StoryEvent, StoryRows
 
 __all__ = [
     "APPLICATION_ID",
@@ -64,6 +63,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "EntitySummary",
     "Store",
+    "StoryEvent",
     "from_blob",
     "is_store_failure",
     "safe_text",
@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 500
 
 
-class Store(MentionRows, ReprintRows, SearchRows):
+class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
@@ -377,27 +377,6 @@ class Store(MentionRows, ReprintRows, SearchRows):
         if row is not None:
             self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
 
-    def save_story(self, story: Story, centroid: Vector, model: str, clusterer: str) -> None:
-        stamp = now()
-        self.conn.execute(
-            "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-            "SET size = excluded.size, first_date = excluded.first_date, "
-            "last_date = excluded.last_date, centroid = excluded.centroid, "
-            "updated_at = excluded.updated_at",
-            (
-                story.id,
-                story.title,
-                story.size,
-                _iso(story.first_date),
-                _iso(story.last_date),
-                to_blob(centroid),
-                model,
-                clusterer,
-                stamp,
-                stamp,
-            ),
-        )
-
     def assign(
         self, article_id: str, story_id: str, score: float | None, provisional: bool = False
     ) -> None:
@@ -421,34 +400,7 @@ class Store(MentionRows, ReprintRows, SearchRows):
         )
         return stories
 
-    def members(self, story_id: str) -> list[tuple[datetime | None, Vector]]:
-        """A story's articles as (publication date, document vector)."""
-        rows = self.conn.execute(
-            "SELECT a.published, e.doc FROM articles a JOIN embeddings e ON e.article_id = a.id "
-            "WHERE a.story_id = ?",
-            (story_id,),
-        )
-        return [(_dt(r["published"]), from_blob(r["doc"])) for r in rows]
-
-    def delete_story(self, story_id: str) -> None:
-        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
-
     # -- reads --------------------------------------------------------------------------------
-
-    def unassigned(self) -> Iterator[tuple[Article, Vector]]:
-        """Articles not yet in a story, in no particular order (the caller orders them)."""
-        rows = self.conn.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in ARTICLE_COLUMNS.split(','))}, e.doc "
-            "FROM articles a JOIN embeddings e ON e.article_id = a.id WHERE a.story_id IS NULL"
-        )
-        for row in rows:
-            yield _article(row), from_blob(row["doc"])
-
-    def open_stories(self) -> Iterator[tuple[Story, Vector]]:
-        for row in self.conn.execute(
-            "SELECT id, title, size, first_date, last_date, centroid FROM stories"
-        ):
-            yield _story(row), from_blob(row["centroid"])
 
     @_guarded
     def story(self, story_id: str) -> Story:
@@ -585,7 +537,8 @@ class Store(MentionRows, ReprintRows, SearchRows):
             return self.with_copies(self.with_mentions(found))
 
     def resolve_id(self, kind: str, prefix: str) -> str:
-        """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
+        """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins; a
+        story id merged away stands for the story it was merged into).
 
         Raises ``NotFound`` when none matches and ``AmbiguousId`` (listing them) when several do.
         """
@@ -593,6 +546,8 @@ class Store(MentionRows, ReprintRows, SearchRows):
         exact = self.conn.execute(f"SELECT id FROM {table} WHERE id = ?", (prefix,)).fetchone()
         if exact is not None:
             return str(exact[0])
+        if kind == "story" and self.resolve_story(prefix) != prefix:
+            return self.resolve_story(prefix)
         # Ids sort after their prefixes: an index range scan, then a check in Python.
         rows = self.conn.execute(
             f"SELECT id FROM {table} WHERE id >= ? ORDER BY id LIMIT ?",

@@ -249,6 +249,39 @@ MIGRATIONS: list[tuple[str, str]] = [
         LEFT JOIN articles o ON o.id = r.copy_of;
         """,
     ),
+    (
+        # The learned clusterer (issue 8): each story keeps the Group the matcher scores it by
+        # (its title-vector sum and its entity/place/number/date/language counters); merged ids
+        # redirect to the survivor, and every merge and split is recorded.
+        "0008_story_groups",
+        """
+        ALTER TABLE stories ADD COLUMN title_sum BLOB;
+        ALTER TABLE stories ADD COLUMN profile TEXT;
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX story_redirects_new ON story_redirects(new_id);
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            other_id TEXT,
+            article_id TEXT,
+            score REAL,
+            at TEXT NOT NULL,
+            clusterer TEXT NOT NULL
+        );
+        CREATE INDEX story_events_story ON story_events(story_id);
+        CREATE INDEX story_events_other ON story_events(other_id);
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value REAL NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
