@@ -47,7 +47,7 @@ def test_an_older_workspace_migrates_and_reprocess_links_its_reprints(tmp_path: 
     conn.close()
     with storyline.open(path) as ws:
         names = [r[0] for r in ws.store.conn.execute("SELECT name FROM migrations")]
-        assert names[-1] == "0007_reprints"
+        assert "0007_reprints" in names and names[-1] == MIGRATIONS[-1][0]
         assert ws.store.unfingerprinted_count(dedup.VERSION) == 2
         assert ws.reprocess() == 2
         assert ws.store.unfingerprinted_count(dedup.VERSION) == 0
