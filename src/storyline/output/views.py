@@ -154,6 +154,7 @@ def article(item: Article, fmt: str) -> None:
         "url": item.url,
         "source": item.source,
         "dateline": item.dateline.text if item.dateline else None,
+        "copy of": item.copy_of,
     }
     for key, value in meta.items():
         if value:
