@@ -32,7 +32,7 @@ def test_two_stories_that_grew_together_merge_into_the_older() -> None:
     # The middle article joins one of them; the stories, taken whole, now match each other.
     index.join("c" * 64, bare_profile(middle, T0))
     index.join("d" * 64, bare_profile(middle, T0))
-    survivor, score = index.nearest_other(first.story_id)
+    survivor, _ = index.nearest_other(first.story_id)
     assert survivor == second.story_id
     index.merge(first.story_id, second.story_id)
     assert second.story_id not in index and len(index) == 1
