@@ -26,8 +26,10 @@ from pathlib import Path
 import numpy as np
 
 import storyline
-from storyline.cluster import JOIN_THRESHOLD, StoryIndex
+from storyline.cluster import JOIN_THRESHOLD, GroupScorer, StoryIndex, order_key
 from storyline.embed import load_encoder
+from storyline.match import profile
+from storyline.records import Article, Embedding
 
 SAME_MAX, DIFF_MIN = 1.5, 2.5
 T0 = datetime(2020, 1, 1, tzinfo=UTC)
@@ -71,6 +73,36 @@ def online(vectors: np.ndarray, threshold: float) -> list[str]:
     """Our online clustering over stored vectors, in input order (no dates)."""
     index = StoryIndex(dim=vectors.shape[1], threshold=threshold)
     return [index.assign(f"{i:012d}", v, T0).story_id for i, v in enumerate(vectors)]
+
+
+def recluster(
+    items: Sequence[tuple[Article, Embedding]],
+    scorer: GroupScorer | None,
+    threshold: float | None = None,
+    merge_threshold: float | None = None,
+) -> dict[str, str]:
+    """What an ingest of ``items`` in one run would make, redone in memory from the stored
+    articles and vectors (the workspace's own order, ``StoryIndex.join`` and the merge pass
+    of a settled run): article id -> story id. Lets a sweep try thresholds without ingesting
+    again."""
+    ordered = sorted(
+        items, key=lambda p: order_key(p[0].published, p[0].raw_sha256, p[0].published_granularity)
+    )
+    index = StoryIndex(dim=ordered[0][1].doc.shape[0], scorer=scorer, threshold=threshold)
+    labels, touched = {}, set()
+    for article, embedding in ordered:
+        decision = index.join(article.raw_sha256, profile(article, embedding))
+        labels[article.id] = decision.story_id
+        touched.add(decision.story_id)
+    if scorer is not None:
+        assert index.threshold is not None
+        merged = index.merge_grown(touched, merge_threshold or index.threshold)
+        moved = {gone: survivor for survivor, gone, _ in merged}
+        for article_id, story_id in labels.items():
+            while story_id in moved:
+                story_id = moved[story_id]
+            labels[article_id] = story_id
+    return labels
 
 
 def _ingest(records: list[dict[str, str]], workdir: Path) -> tuple[storyline.Workspace, float]:

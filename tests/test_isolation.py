@@ -74,19 +74,19 @@ def _patch_failures(monkeypatch: pytest.MonkeyPatch) -> None:
             article = dataclasses.replace(article, author="bad \ud800 author")
         return article, embedding
 
-    real_assign = StoryIndex.assign
+    real_join = StoryIndex.join
 
-    def assign(self: StoryIndex, key: str, vector: Any, when: Any) -> Any:
+    def join(self: StoryIndex, key: str, member: Any) -> Any:
         if key == CLUSTER_VICTIM[0]:
             raise FloatingPointError("simulated clustering bug")
-        return real_assign(self, key, vector, when)
+        return real_join(self, key, member)
 
     monkeypatch.setattr(storyline.read, "read_document", read_document)
     monkeypatch.setattr(storyline.extract, "clean_dump", clean_dump)
     monkeypatch.setattr(storyline.language, "_letters", letters)
     monkeypatch.setattr(storyline.embed, "split_sentences", split_sentences)
     monkeypatch.setattr(Pipeline, "process", process)
-    monkeypatch.setattr(StoryIndex, "assign", assign)
+    monkeypatch.setattr(StoryIndex, "join", join)
 
 
 CLUSTER_VICTIM = [""]

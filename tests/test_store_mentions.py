@@ -76,7 +76,7 @@ def test_an_older_workspace_is_migrated_and_keeps_its_articles(tmp_path: Path) -
     old_workspace(path)
     with Store(path) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM migrations")]
-        assert names[-1] == "0005_mentions"
+        assert "0005_mentions" in names and names[-1] == MIGRATIONS[-1][0]
         old = store.article("old1")
         assert old.paragraphs == TEXT
         assert (old.mentions, old.entities, old.dates) == ("", (), ())

@@ -336,6 +336,26 @@ def reprocess(obj: Context, quiet: bool, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("name", required=False)
+@click.argument("value", required=False)
+@click.option("--reset", is_flag=True, help="Put NAME back to its calibrated default.")
+@format_option(("table", "json", "jsonl", "csv", "tsv"))
+@db_option
+@click.pass_obj
+def config(obj: Context, name: str | None, value: str | None, reset: bool, fmt: str) -> None:
+    """Show this workspace's settings, or pin one: ``storyline config window_days 7``."""
+    if name is not None and value is None and not reset:
+        raise click.UsageError(f"give a value for {name} (or --reset)")
+    with obj.workspace(create=False, write=name is not None) as ws:
+        if name is not None:
+            try:
+                ws.configure(name, None if reset else value)
+            except (KeyError, ValueError) as exc:
+                raise click.BadParameter(str(exc).strip("'\""), param_hint="NAME/VALUE") from None
+        output.matching.config(ws.settings, fmt)
+
+
+@cli.command()
 @click.option(
     "--to",
     "directory",

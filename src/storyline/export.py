@@ -94,6 +94,7 @@ def _article_rows(ws: Workspace) -> Iterator[Row]:
             "dateline": a.dateline.text if a.dateline else None,
             "extractor": a.extractor,
             "raw_sha256": a.raw_sha256,
+            "copy_of": a.copy_of,
         }
 
 
@@ -103,6 +104,7 @@ def _story_rows(ws: Workspace) -> Iterator[Row]:
             "id": s.id,
             "title": s.title,
             "size": s.size,
+            "independent": s.independent,
             "languages": list(s.languages),
             "sources": list(s.sources),
             "first_date": s.first_date,
@@ -148,6 +150,7 @@ register(
             Column("dateline", S, "agency dateline text, e.g. 'Moscow. January 28. INTERFAX -'"),
             Column("extractor", S, "extractor implementation and version"),
             Column("raw_sha256", S, "sha256 of the raw input bytes"),
+            Column("copy_of", S, "the earliest article of its reprint group, when a reprint"),
         ),
         _article_rows,
     )
@@ -160,6 +163,7 @@ register(
             Column("id", S, "story id"),
             Column("title", S, "title of its first article"),
             Column("size", "int", "number of articles"),
+            Column("independent", "int", "articles that are not reprints of another member"),
             Column("languages", LIST, "languages of its articles, sorted"),
             Column("sources", LIST, "sites of its articles, sorted"),
             Column("first_date", TS, "earliest publication time, UTC"),

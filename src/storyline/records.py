@@ -175,10 +175,15 @@ class Article:
     mixed_lang: bool = False
     extractor: str = ""
     story_id: str | None = None
+    # The clusterer's score when the article joined its story (None: it founded the story).
+    story_score: float | None = None
     entities: tuple[EntityMention, ...] = ()
     dates: tuple[DateMention, ...] = ()
     # The mentions stage and version that produced ``entities`` and ``dates`` ("" = not run).
     mentions: str = ""
+    # The earliest article of this one's copy group when it is a reprint of it (the dedup
+    # stage, read from the store); None for an original or an article with no copy.
+    copy_of: str | None = None
 
     @property
     def text(self) -> str:
@@ -329,7 +334,9 @@ class Story:
 
     Field names match the JSON output: ``sources`` are the sites of its articles and
     ``articles`` their ids, in publication order (``ws.articles(story.id)`` gives the records).
-    ``sites`` and ``article_ids`` are deprecated aliases of those two.
+    ``sites`` and ``article_ids`` are deprecated aliases of those two. ``independent`` counts
+    the articles that are not reprints (``Article.copy_of``) of another member: the independent
+    coverage, where ``size`` counts every copy (0 on a record not read from a workspace).
     """
 
     id: str
@@ -340,6 +347,7 @@ class Story:
     first_date: datetime | None
     last_date: datetime | None
     articles: tuple[str, ...] = ()
+    independent: int = 0
 
     @property
     def sites(self) -> tuple[str, ...]:
@@ -359,6 +367,7 @@ class Story:
             "id": self.id,
             "title": self.title,
             "size": self.size,
+            "independent": self.independent,
             "languages": list(self.languages),
             "sources": list(self.sources),
             "first_date": self.first_date.isoformat() if self.first_date else None,
@@ -369,14 +378,16 @@ class Story:
     def __repr__(self) -> str:
         days = [d.date().isoformat() if d else None for d in (self.first_date, self.last_date)]
         return (
-            f"<Story {self.id!r} size={self.size} languages={','.join(self.languages)!r} "
-            f"dates={days[0]!r}..{days[1]!r} title={_cut(self.title)!r}>"
+            f"<Story {self.id!r} size={self.size} independent={self.independent} "
+            f"languages={','.join(self.languages)!r} dates={days[0]!r}..{days[1]!r} "
+            f"title={_cut(self.title)!r}>"
         )
 
     def _repr_html_(self) -> str:
         """A notebook card: title, id, size, languages, sources and dates, HTML-escaped."""
         meta = (
-            f"{self.size} articles · {', '.join(self.languages)} · {', '.join(self.sources)} · "
+            f"{self.size} articles ({self.independent} independent) · "
+            f"{', '.join(self.languages)} · {', '.join(self.sources)} · "
             f"{self.first_date} – {self.last_date}"
         )
         return (

@@ -28,24 +28,24 @@ whatever their input order. Writers queue on SQLite's busy timeout (``BUSY_TIMEO
 from __future__ import annotations
 
 import logging
-import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
-
+from storyline import dedup
 from storyline.browse import Reading
-from storyline.cluster import CLUSTERER, StoryIndex, moment, order_key, timestamp
+from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_key, timestamp
+from storyline.cluster.revise import Member, revise
 from storyline.errors import DocumentError, MissingDependency, StoreError
+from storyline.match import Group, profile
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
 from storyline.read.sidecar import supplied
-from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
-from storyline.store import MAX_REASON_CHARS, Store, is_store_failure
+from storyline.records import Article, DocError, Embedding, RawDoc, Story
+from storyline.settings import SETTINGS, setting
+from storyline.store import MAX_REASON_CHARS, Store, StoryEvent, is_store_failure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,6 +142,8 @@ class Workspace(Reading):
         # connection has committed since (``PRAGMA data_version``) or a write was rolled back.
         self._index: StoryIndex | None = None
         self._index_version = -1
+        # What scores an article against a story (None: the average doc cosine of v1).
+        self._scorer: GroupScorer | None = None
 
     def __repr__(self) -> str:
         c = self.store.counts()
@@ -211,17 +213,18 @@ class Workspace(Reading):
 
     def reprocess(self, progress: Reprogress | None = None) -> int:
         """Run the mentions stage again on every stored article whose mentions were made by
-        another version (or never: articles of a workspace made before it existed), from the
-        stored text, in batches of ``CHUNK`` committed as they go. Returns how many."""
+        another version (or never: articles of a workspace made before it existed), and the
+        dedup stage on every article without a signature of this version, from the stored
+        text, in batches of ``CHUNK`` committed as they go. Returns how many articles."""
         from storyline.pipeline import annotate, entity_keys, mentions_version
 
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot reprocess")
         version = mentions_version()
         total = self.store.stale_count(version)
-        done = 0
+        done: set[str] = set()
         skipped: set[str] = set()
-        while done + len(skipped) < total:
+        while len(done) + len(skipped) < total:
             ids = [i for i in self.store.stale(version, CHUNK + len(skipped)) if i not in skipped]
             if not ids:
                 break
@@ -232,12 +235,50 @@ class Workspace(Reading):
                         skipped.add(article.id)
                         continue
                     self.store.save_mentions(article.id, article, entity_keys(article))
-                    done += 1
+                    done.add(article.id)
             if progress is not None:
-                progress(done + len(skipped), total)
+                progress(len(done) + len(skipped), total)
             if all(a.mentions != version for a in annotated):
                 break  # every article of the batch failed: leave them for the next run
+        return len(done | self._fingerprint_stale(progress))
+
+    def _fingerprint_stale(self, progress: Reprogress | None) -> set[str]:
+        """The dedup stage on every article without a signature of ``dedup.VERSION`` (each
+        batch one transaction; the links are made as for new articles, so a group ends
+        pointing at its earliest member whatever order the batches come in)."""
+        if self.store.has_other_fingerprints(dedup.VERSION):
+            with self.store.transaction():
+                self.store.drop_fingerprints(dedup.VERSION)
+        total = self.store.unfingerprinted_count(dedup.VERSION)
+        done: set[str] = set()
+        skipped: set[str] = set()
+        while len(done) + len(skipped) < total:
+            ids = self.store.unfingerprinted(dedup.VERSION, CHUNK + len(skipped))
+            articles = self.store.articles(ids=[i for i in ids if i not in skipped])
+            if not articles:
+                break
+            with self.store.transaction():
+                for article in articles:
+                    try:
+                        with self.store.savepoint():
+                            self._fingerprint(article.id, article)
+                    except Exception as exc:  # one article's failure, not the batch's
+                        if is_store_failure(exc):
+                            raise
+                        log.warning("dedup of article %s failed: %s", article.id, _reason(exc))
+                        skipped.add(article.id)
+                        continue
+                    done.add(article.id)
+            if progress is not None:
+                progress(len(done) + len(skipped), total)
         return done
+
+    def _fingerprint(self, article_id: str, article: Article) -> None:
+        """The dedup stage on one stored article: its signature, and its link to the earliest
+        stored article it is a copy of (inside the caller's transaction)."""
+        print_ = dedup.fingerprint(article)
+        self.store.save_fingerprint(article_id, print_)
+        self.store.link_reprint(article_id, print_)
 
     def _annotate(self, article: Article, annotate: Callable[[Article], Article]) -> Article:
         """The mentions stage on one stored article; a failure costs that article (logged, left
@@ -325,6 +366,7 @@ class Workspace(Reading):
                 from storyline.pipeline import entity_keys  # loaded with the pipeline
 
                 self.store.save_mentions(stored_as, article, entity_keys(article))
+                self._fingerprint(stored_as, article)
         except Exception as exc:
             if is_store_failure(exc):
                 raise
@@ -354,7 +396,7 @@ class Workspace(Reading):
         with self.store.transaction():
             model = None
             for story_id in self.store.take_back_provisional():
-                members = self.store.members(story_id)
+                members = self.store.clusterable(story_id)
                 if not members:
                     self.store.delete_story(story_id)
                     continue
@@ -367,45 +409,64 @@ class Workspace(Reading):
         with self.store.transaction():
             return self._cluster(provisional=False)
 
+    @property
+    def settings(self) -> dict[str, float]:
+        """Every named setting (``storyline.settings.SETTINGS``) with its value here: the one a
+        user pinned in this workspace, else the calibrated default."""
+        pinned = self.store.settings()
+        return {name: pinned.get(name, s.default) for name, s in SETTINGS.items()}
+
+    def configure(self, name: str, value: float | str | None) -> float:
+        """Pin setting ``name`` in this workspace (``None``: back to its default); returns the
+        value now in force. Applies to articles clustered from now on."""
+        spec = setting(name)
+        number = None if value is None else spec.parse(str(value))
+        with self.store.transaction():
+            self.store.put_setting(name, number)
+        self._index = None
+        return self.settings[name]
+
     def _model(self) -> str:
         row = self.store.conn.execute("SELECT model FROM embeddings LIMIT 1").fetchone()
         return str(row[0]) if row else ""
 
     def _recompute(
-        self, story_id: str, members: list[tuple[datetime | None, Vector]], model: str
+        self, story_id: str, members: list[tuple[Article, Embedding]], model: str
     ) -> None:
-        dated = [t for t in (timestamp(when) for when, _ in members) if not math.isnan(t)]
+        """Save a story again from the members it has left."""
+        group = Group.of(profile(article, embedding) for article, embedding in members)
         story = Story(
             id=story_id,
             title="",
-            size=len(members),
+            size=group.size,
             languages=(),
             sources=(),
-            first_date=moment(min(dated)) if dated else None,
-            last_date=moment(max(dated)) if dated else None,
+            first_date=moment(group.first),
+            last_date=moment(group.last),
         )
-        total = np.sum([vector for _, vector in members], axis=0).astype(np.float32)
-        self.store.save_story(story, total, model, CLUSTERER)
+        self.store.save_story(story, group.doc_sum, model, CLUSTERER, group)
 
     def _cluster(self, provisional: bool, report: IngestReport | None = None) -> int:
         """Assign unassigned articles in the total order, inside the caller's transaction."""
         pending = sorted(
-            self.store.unassigned(),
+            self.store.clusterable(),
             key=lambda p: order_key(p[0].published, p[0].raw_sha256, p[0].published_granularity),
         )
         if not pending:
             return 0
-        index = self._story_index(dim=pending[0][1].shape[0])
+        index = self._story_index(dim=pending[0][1].doc.shape[0])
         model = self._model()
         titles: dict[str, str] = {}
-        for article, vector in pending:
+        touched: set[str] = set()
+        for article, embedding in pending:
             try:
                 with self.store.savepoint():
-                    decision = index.assign(article.raw_sha256, vector, article.published)
+                    decision = index.join(article.raw_sha256, profile(article, embedding))
                     if decision.new:
                         titles[decision.story_id] = article.title
                     self._save_story(index, decision.story_id, titles, model)
                     self.store.assign(article.id, decision.story_id, decision.score, provisional)
+                    touched.add(decision.story_id)
             except Exception as exc:
                 if is_store_failure(exc):
                     raise
@@ -414,21 +475,78 @@ class Workspace(Reading):
                 self._index = None
                 self._drop(article, _reason(exc), report)
                 return len(titles) + self._cluster(provisional, report)
+        if not provisional:
+            self._revise(index, touched, titles, model)
         return len(titles)
+
+    def _revise(
+        self, index: StoryIndex, touched: set[str], titles: dict[str, str], model: str
+    ) -> None:
+        """The periodic pass after each settled run (``cluster.revise``): drifted members
+        split out, stories that grew together merged; each change is stored with its history
+        (a merged id redirects to the survivor)."""
+        settings = self.settings
+
+        def members_of(story_id: str) -> list[Member]:
+            return [
+                Member(a.id, a.raw_sha256, profile(a, e))
+                for a, e in self.store.clusterable(story_id)
+            ]
+
+        changes = revise(
+            index,
+            touched,
+            members_of,
+            settings["merge_threshold"],
+            settings["split_threshold"],
+        )
+        for change in changes:
+            if change.kind == "split":
+                assert change.article is not None
+                article = self.store.article(change.article)
+                if change.new:
+                    titles[change.other] = article.title
+                self.store.assign(change.article, change.other, change.joined)
+            else:
+                self.store.move_members(change.other, change.story)
+                self.store.delete_story(change.other)
+                self.store.redirect_story(change.other, change.story)
+            if change.other in index:
+                self._save_story(index, change.other, titles, model)
+            if change.story in index:
+                self._save_story(index, change.story, titles, model)
+            self.store.record_story_event(
+                StoryEvent(
+                    change.story,
+                    change.kind,
+                    change.other,
+                    change.article,
+                    change.score,
+                    None,
+                    CLUSTERER,
+                )
+            )
 
     def _story_index(self, dim: int) -> StoryIndex:
         """The open stories, from the store unless the cached index is still current."""
         version = self.store.data_version()
         if self._index is not None and self._index.dim == dim and self._index_version == version:
             return self._index
-        index = StoryIndex(dim=dim)
-        for story, centroid in self.store.open_stories():
+        settings = self.settings
+        index = StoryIndex(
+            dim=dim,
+            scorer=self._scorer,
+            threshold=settings["join_threshold"] if self._scorer is not None else None,
+            window_days=settings["window_days"],
+        )
+        for story, centroid, group in self.store.open_stories():
             index.load(
                 story.id,
                 centroid,
                 story.size,
                 timestamp(story.first_date),
                 timestamp(story.last_date),
+                group,
             )
         self._index, self._index_version = index, version
         return index
@@ -457,7 +575,9 @@ class Workspace(Reading):
             first_date=moment(first),
             last_date=moment(last),
         )
-        self.store.save_story(story, index.centroid_sum(story_id), model, CLUSTERER)
+        self.store.save_story(
+            story, index.centroid_sum(story_id), model, CLUSTERER, index.group(story_id)
+        )
 
     # -- exchange -----------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 - ``cluster.order``: the total order articles are assigned in, and the clusterer's time
   arithmetic (timestamps that never overflow);
-- ``cluster.online``: ``StoryIndex``, the open stories and the join-or-found decision.
+- ``cluster.online``: ``StoryIndex``, the open stories and the join-or-found decision;
+- ``cluster.revise``: the periodic pass that splits drifted stories and merges stories that
+  grew together.
 """
 
 from storyline.cluster.online import (
@@ -10,8 +12,11 @@ from storyline.cluster.online import (
     ANN_MIN_STORIES,
     CLUSTERER,
     JOIN_THRESHOLD,
+    SPLIT_THRESHOLD,
     WINDOW_DAYS,
+    AverageCosine,
     Decision,
+    GroupScorer,
     StoryIndex,
 )
 from storyline.cluster.order import DAY_ORDER_OFFSET, SECONDS_PER_DAY, moment, order_key, timestamp
@@ -23,8 +28,11 @@ __all__ = [
     "DAY_ORDER_OFFSET",
     "JOIN_THRESHOLD",
     "SECONDS_PER_DAY",
+    "SPLIT_THRESHOLD",
     "WINDOW_DAYS",
+    "AverageCosine",
     "Decision",
+    "GroupScorer",
     "StoryIndex",
     "moment",
     "order_key",

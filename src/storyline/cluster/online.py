@@ -30,14 +30,18 @@ Time arithmetic and the total order live in ``cluster.order``.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from storyline.cluster.order import SECONDS_PER_DAY, timestamp
 from storyline.embed import unit
+from storyline.match.profile import Group, Profile
 from storyline.records import Vector
 
 CLUSTERER = "storyline-online-avglink-1"
@@ -49,12 +53,36 @@ CLUSTERER = "storyline-online-avglink-1"
 # 0.60: 0.741); checked on meantime/articles.jsonl. MEANTIME alone would push it up (its
 # es/it/nl articles are translations, cosine ≈ 0.9) and split independent reports apart.
 JOIN_THRESHOLD = 0.55
+# Leave-one-out score below which a member leaves a story that drifted (``cluster.revise``).
+SPLIT_THRESHOLD = JOIN_THRESHOLD / 2
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
 # Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
 ANN_MIN_STORIES = 200_000
 # Candidates looked at per article when the ANN index is used.
 ANN_CANDIDATES = 50
+
+
+# The learned scorer looks at this many candidates per article: the ones whose members are
+# nearest on average (doc cosine), and only those above ``MIN_CANDIDATE_COSINE`` — below it no
+# dev pair of the same story was found (semeval2022-pairs/dev.jsonl), so scoring is wasted.
+SCORED_CANDIDATES = 8
+MIN_CANDIDATE_COSINE = 0.25
+
+
+class GroupScorer(Protocol):
+    """How likely an article belongs to a story (``storyline.match.Matcher`` is one)."""
+
+    def score_group(self, member: Profile, group: Group) -> float: ...
+
+
+class AverageCosine:
+    """The v1 criterion as a scorer: the article's mean doc cosine to the story's members."""
+
+    join_threshold = JOIN_THRESHOLD
+
+    def score_group(self, member: Profile, group: Group) -> float:
+        return float(group.doc_sum @ member.doc) / max(1, group.size)
 
 
 @dataclass(slots=True)
@@ -64,40 +92,91 @@ class Decision:
     new: bool
 
 
+def bare_profile(vector: Vector, when: datetime | None) -> Profile:
+    """A profile that knows only a document vector and a date (callers without articles)."""
+    return Profile(
+        doc=vector,
+        title=None,
+        lead=None,
+        sentences=np.zeros((0, vector.shape[0]), dtype=np.float32),
+        entities=frozenset(),
+        places=frozenset(),
+        numbers=frozenset(),
+        dates=frozenset(),
+        published=timestamp(when),
+        lang=None,
+        chars=0,
+        has_mentions=False,
+    )
+
+
 @dataclass
 class StoryIndex:
-    """Open stories: centroid sums, sizes and time spans, with a nearest-centroid search."""
+    """Open stories: centroid sums, sizes and time spans, with a nearest-centroid search, and
+    each story's ``Group`` (its members' profiles summed) for the scorer.
+
+    Without a ``scorer`` an article joins on the average doc cosine alone (v1); with one, the
+    nearest candidates by that cosine are scored by it and ``threshold`` is its calibrated
+    join threshold (``scorer.join_threshold``) unless given.
+    """
 
     dim: int
-    threshold: float = JOIN_THRESHOLD
+    threshold: float | None = None
     window_days: float = WINDOW_DAYS
     ann_min_stories: int = ANN_MIN_STORIES
+    scorer: GroupScorer | None = None
     ids: list[str] = field(default_factory=list)
     _sums: Vector = field(init=False)
     _unit: Vector = field(init=False)
     _ann: object | None = None
 
     def __post_init__(self) -> None:
+        if self.threshold is None:
+            self.threshold = float(getattr(self.scorer, "join_threshold", JOIN_THRESHOLD))
         self._sums = np.zeros((0, self.dim), dtype=np.float32)
         self._unit = np.zeros((0, self.dim), dtype=np.float32)
         self._sizes = np.zeros(0, dtype=np.int64)
         self._first = np.zeros(0, dtype=np.float64)  # NaN: no dated article yet
         self._last = np.zeros(0, dtype=np.float64)
-        self._position: dict[str, int] = {}
+        self._position: dict[str, int] = {}  # the stories still open (not merged away)
+        self._groups: list[Group] = []
+        self._alive = np.zeros(0, dtype=bool)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._position)
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._position
 
     def load(
-        self, story_id: str, centroid_sum: Vector, size: int, first: float, last: float
+        self,
+        story_id: str,
+        centroid_sum: Vector,
+        size: int,
+        first: float,
+        last: float,
+        group: Group | None = None,
     ) -> None:
-        """Add an existing story (from the store) to the index."""
-        self._append(story_id, centroid_sum, size, first, last)
+        """Add an existing story (from the store) to the index; without its ``group`` the
+        scorer knows only its vectors and span."""
+        if group is None:
+            group = Group(dim=self.dim)
+            group.size, group.first, group.last = size, first, last
+            group.doc_sum += centroid_sum
+        self._append(story_id, centroid_sum, size, first, last, group)
 
     def assign(self, article_key: str, vector: Vector, when: datetime | None) -> Decision:
-        """Put one article in its story: the best open one above threshold, else a new one."""
-        t = timestamp(when)
-        best, score = self._best(vector, t)
+        """``join`` for a caller that has only a document vector and a date."""
+        return self.join(article_key, bare_profile(vector, when))
+
+    def join(self, article_key: str, member: Profile, avoid: str | None = None) -> Decision:
+        """Put one article in its story: the best open one at or above threshold, else a new
+        one founded by it (its id derives from ``article_key``, the raw bytes' sha256).
+        ``avoid``: a story the article may not join (the one a split just took it out of)."""
+        vector, t = member.doc, member.published
+        exclude = self._position.get(avoid, -1) if avoid is not None else -1
+        best, score = self._best(member, exclude=exclude)
+        assert self.threshold is not None
         if best is not None and score >= self.threshold:
             i = self._position[best]
             self._sums[i] += vector
@@ -105,13 +184,72 @@ class StoryIndex:
             self._sizes[i] += 1
             self._first[i] = np.fmin(self._first[i], t)
             self._last[i] = np.fmax(self._last[i], t)
+            self._groups[i].add(member)
             self._ann_update(i)
             return Decision(best, score, new=False)
         story_id = "s" + article_key[:11]
         while story_id in self._position:  # same bytes cannot found two stories; be safe
             story_id += "x"
-        self._append(story_id, vector, 1, t, t)
+        self._append(story_id, vector, 1, t, t, Group.of([member]))
         return Decision(story_id, None, new=True)
+
+    def group(self, story_id: str) -> Group:
+        return self._groups[self._position[story_id]]
+
+    def regroup(self, story_id: str, group: Group) -> None:
+        """Replace a story's members by ``group`` (what is left after a split)."""
+        i = self._position[story_id]
+        self._groups[i] = group
+        self._sums[i] = group.doc_sum
+        self._unit[i] = unit(group.doc_sum)
+        self._sizes[i] = group.size
+        self._first[i], self._last[i] = group.first, group.last
+        self._ann_update(i)
+
+    def nearest_other(self, story_id: str) -> tuple[str | None, float]:
+        """The open story that ``story_id``'s members, taken as one article, would join best
+        (itself excluded), and the score: what a merge is decided on."""
+        return self._best(self.group(story_id).as_profile(), exclude=self._position[story_id])
+
+    def merge_grown(self, touched: Iterable[str], threshold: float) -> list[tuple[str, str, float]]:
+        """Merge stories that grew together: each of ``touched`` (the stories that gained
+        members) merges with the open story its members, taken together, match at
+        ``threshold`` or above — again, until none does. Stories grow together when the
+        articles that would join them arrive out of step. The older story survives (earlier
+        first article, then smaller id). Returns (survivor, merged away, score) in order."""
+        merges = []
+        for story_id in sorted(touched):
+            while story_id in self:
+                other, score = self.nearest_other(story_id)
+                if other is None or score < threshold:
+                    break
+                survivor, gone = sorted((story_id, other), key=self._age)
+                self.merge(survivor, gone)
+                merges.append((survivor, gone, score))
+                story_id = survivor
+        return merges
+
+    def _age(self, story_id: str) -> tuple[bool, float, str]:
+        first = float(self._first[self._position[story_id]])
+        return (math.isnan(first), 0.0 if math.isnan(first) else first, story_id)
+
+    def merge(self, survivor: str, other: str) -> None:
+        """Fold story ``other`` into ``survivor``; ``other`` leaves the index."""
+        i, j = self._position[survivor], self._position.pop(other)
+        self._sums[i] += self._sums[j]
+        self._unit[i] = unit(self._sums[i])
+        self._sizes[i] += self._sizes[j]
+        self._first[i] = np.fmin(self._first[i], self._first[j])
+        self._last[i] = np.fmax(self._last[i], self._last[j])
+        self._groups[i].merge(self._groups[j])
+        self._alive[j] = False
+        self._ann_update(i)
+        if self._ann is not None:
+            from usearch.index import Index
+
+            assert isinstance(self._ann, Index)
+            if self._ann.contains(j):
+                self._ann.remove(j)
 
     def centroid_sum(self, story_id: str) -> Vector:
         row: Vector = self._sums[self._position[story_id]]
@@ -123,7 +261,9 @@ class StoryIndex:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _append(self, story_id: str, vector: Vector, size: int, first: float, last: float) -> None:
+    def _append(
+        self, story_id: str, vector: Vector, size: int, first: float, last: float, group: Group
+    ) -> None:
         if len(self.ids) == self._sums.shape[0]:  # grow by doubling
             grow = max(64, self._sums.shape[0])
             self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
@@ -131,9 +271,12 @@ class StoryIndex:
             self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
             self._first = np.concatenate([self._first, np.full(grow, np.nan)])
             self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
         i = len(self.ids)
         self.ids.append(story_id)
+        self._groups.append(group)
         self._position[story_id] = i
+        self._alive[i] = True
         self._sums[i] = vector
         self._unit[i] = unit(vector)
         self._sizes[i] = size
@@ -152,17 +295,35 @@ class StoryIndex:
         )
         return inside
 
-    def _best(self, vector: Vector, t: float) -> tuple[str | None, float]:
+    def candidates(self, vector: Vector, t: float) -> npt.NDArray[np.int64]:
+        """Positions of the stories open at ``t`` (NaN: any time) worth scoring for ``vector``."""
         n = len(self.ids)
-        if n == 0:
-            return None, -1.0
         idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
-        idx = idx[self._in_window(idx, t)]
+        found: npt.NDArray[np.int64] = idx[self._alive[idx] & self._in_window(idx, t)]
+        return found
+
+    def _best(self, member: Profile, exclude: int = -1) -> tuple[str | None, float]:
+        """The best open story for ``member`` and its score (average doc cosine without a
+        scorer; else the scorer's, over the nearest candidates by that cosine)."""
+        if not self.ids:
+            return None, -1.0
+        idx = self.candidates(member.doc, member.published)
+        idx = idx[idx != exclude]
         if not len(idx):
             return None, -1.0
-        sims = (self._sums[idx] @ vector) / self._sizes[idx]
-        j = int(np.argmax(sims))
-        return self.ids[int(idx[j])], float(sims[j])
+        sims = (self._sums[idx] @ member.doc) / self._sizes[idx]
+        if self.scorer is None:
+            j = int(np.argmax(sims))
+            return self.ids[int(idx[j])], float(sims[j])
+        order = np.argsort(-sims, kind="stable")[:SCORED_CANDIDATES]
+        order = order[sims[order] >= MIN_CANDIDATE_COSINE]
+        best, score = None, -1.0
+        for k in order:
+            i = int(idx[k])
+            value = self.scorer.score_group(member, self._groups[i])
+            if value > score:
+                best, score = self.ids[i], value
+        return best, score
 
     def _ann_update(self, i: int) -> None:
         from usearch.index import Index

@@ -78,7 +78,7 @@ def article_of(record: Mapping[str, object], pipeline: Pipeline) -> Article:
 def profile_of(record: Mapping[str, object], pipeline: Pipeline) -> Profile:
     """The matcher's profile of one text record (see ``article_of``)."""
     article = article_of(record, pipeline)
-    return profile(article, _embed(article, pipeline), has_mentions=True)
+    return profile(article, _embed(article, pipeline))
 
 
 def _embed(article: Article, pipeline: Pipeline) -> Embedding:

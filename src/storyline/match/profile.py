@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.cluster.order import timestamp
+from storyline.embed import unit
 from storyline.entities.fold import fold, skeleton
 from storyline.records import Article, Embedding, EntityMention, Vector
+from storyline.timestamps import timestamp
 
 # Characters of text scanned for numbers: bounds the cost on huge inputs (articles are far
 # shorter: the longest gold article of the extraction sets has 53,372 characters).
@@ -33,6 +34,10 @@ MAX_NUMBER_CHARS = 100_000
 _NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+(?!\d)|(?<![\w.,])\d+(?:[.,]\d+)?"
 )
+# Distinct keys a story keeps per counter (entities, places, numbers, dates, names, languages):
+# bounds a story's memory and stored size however many articles it gathers.
+MAX_GROUP_KEYS = 2_000
+_COUNTERS = ("entities", "places", "numbers", "dates", "names", "langs")
 _SEPARATORS = re.compile(r"[ ,.\u00a0\u202f](?=\d{3}(?!\d))")
 # Words of the text for the lexical signals: runs of letters (any script).
 _WORD = re.compile(r"[^\W\d_]+")
@@ -105,9 +110,12 @@ def _starts_sentence(text: str, start: int) -> bool:
     return at < 0 or text[at] in _SENTENCE_ENDS
 
 
-def profile(article: Article, embedding: Embedding, has_mentions: bool = True) -> Profile:
-    """The profile of a stored or fresh article (``has_mentions``: whether the mentions stage
-    ran on it; an article without entities then is not evidence of "no shared entities")."""
+def profile(article: Article, embedding: Embedding, has_mentions: bool | None = None) -> Profile:
+    """The profile of a stored or fresh article. ``has_mentions``: whether the mentions stage
+    ran on it (default: ``article.mentions`` names a version); without it, an article without
+    entities is no evidence of "no shared entities"."""
+    if has_mentions is None:
+        has_mentions = bool(article.mentions)
     people = frozenset(entity_key(m) for m in article.entities if m.type != "LOC")
     places = frozenset(m.id for m in article.entities if m.type == "LOC")
     dates = frozenset(d.value for d in article.dates if d.year_known and d.granularity != "week")
@@ -181,3 +189,53 @@ class Group:
         self.first = float(np.fmin(self.first, member.published))
         self.last = float(np.fmax(self.last, member.published))
         self.chars += member.chars
+        self._bound()
+
+    def merge(self, other: Group) -> None:
+        """Fold ``other``'s members into this group."""
+        self.only = None if self.size + other.size != 1 else (self.only or other.only)
+        self.size += other.size
+        self.doc_sum += other.doc_sum
+        self.title_sum += other.title_sum
+        self.titled += other.titled
+        for name in _COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        self.with_mentions += other.with_mentions
+        self.first = float(np.fmin(self.first, other.first))
+        self.last = float(np.fmax(self.last, other.last))
+        self.chars += other.chars
+        self._bound()
+
+    def as_profile(self) -> Profile:
+        """The group as one pseudo-article, to compare two stories: mean vectors, and the keys
+        at least half of its members share (all of them for a group of one)."""
+        if self.only is not None:
+            return self.only
+        quorum = max(1, self.size // 2)
+
+        def common(counter: Counter[str]) -> frozenset[str]:
+            return frozenset(key for key, n in counter.items() if n >= quorum)
+
+        return Profile(
+            doc=unit(self.doc_sum),
+            title=unit(self.title_sum) if self.titled else None,
+            lead=None,
+            sentences=np.zeros((0, self.dim), dtype=np.float32),
+            entities=common(self.entities),
+            places=common(self.places),
+            numbers=common(self.numbers),
+            dates=common(self.dates),
+            names=common(self.names),
+            published=self.last,
+            lang=self.langs.most_common(1)[0][0] if self.langs else None,
+            chars=self.chars // max(1, self.size),
+            has_mentions=self.with_mentions * 2 >= self.size,
+        )
+
+    def _bound(self) -> None:
+        """Keep each counter under ``MAX_GROUP_KEYS``: a big story's rare keys go first (ties
+        in first-seen order, so the same input keeps the same keys)."""
+        for name in _COUNTERS:
+            counter: Counter[str] = getattr(self, name)
+            if len(counter) > MAX_GROUP_KEYS:
+                setattr(self, name, Counter(dict(counter.most_common(MAX_GROUP_KEYS // 2))))

@@ -8,7 +8,7 @@ are ISO 8601 UTC, strings are exact. ``text`` makes untrusted text safe for a te
 
 from __future__ import annotations
 
-from storyline.output import mentions
+from storyline.output import matching, mentions
 from storyline.output.documents import EXTRACT_FORMATS, extracted, extracted_to
 from storyline.output.listing import LISTING_FORMATS
 from storyline.output.views import (
@@ -33,6 +33,7 @@ __all__ = [
     "extracted_to",
     "failure_note",
     "ingest_summary",
+    "matching",
     "mentions",
     "progress",
     "search",

@@ -28,6 +28,7 @@ SUMMARY_ERRORS = 10
 STORY_COLUMNS = (
     Column("id", whole=True, style="cyan"),
     Column("size", width=4, right=True),
+    Column("independent", width=11, right=True),
     Column("languages", width=11),
     Column("sources", width=28, wide=True),
     Column("first_date", width=10, show=day),
@@ -38,6 +39,7 @@ STORY_FIELDS = (
     "id",
     "title",
     "size",
+    "independent",
     "languages",
     "sources",
     "first_date",
@@ -115,10 +117,20 @@ def story(item: Story, members: list[Article], fmt: str) -> None:
     out = console()
     out.print(Text.assemble((visible(item.title), "bold"), "  ", (cell(item.id), "cyan")))
     span = f"{day(iso(item.first_date))} – {day(iso(item.last_date))}"
-    out.print(Text(f"{item.size} articles · {cell(', '.join(item.languages))} · {span}\n"))
+    sources = f"{item.size} articles, {item.independent} independent"
+    out.print(Text(f"{sources} · {cell(', '.join(item.languages))} · {span}\n"))
     for a in members:
         where = cell(f"[{a.lang or '?'}] {a.site or a.source}")
-        out.print(Text.assemble((cell(a.id), "bold cyan"), f" {where} · {day(a.published_iso)}"))
+        joined = "founded the story" if a.story_score is None else f"joined {a.story_score:.2f}"
+        copy = ("", "") if a.copy_of is None else (f" · copy of {cell(a.copy_of)}", "yellow")
+        out.print(
+            Text.assemble(
+                (cell(a.id), "bold cyan"),
+                f" {where} · {day(a.published_iso)} · ",
+                (joined, "dim"),
+                copy,
+            )
+        )
         out.print(Text.assemble("  ", (visible(a.title), "bold")), soft_wrap=True)
         lead = a.paragraphs[0] if a.paragraphs else ""
         cut = "…" if len(lead) > LEAD else ""
@@ -142,6 +154,7 @@ def article(item: Article, fmt: str) -> None:
         "url": item.url,
         "source": item.source,
         "dateline": item.dateline.text if item.dateline else None,
+        "copy of": item.copy_of,
     }
     for key, value in meta.items():
         if value:

@@ -24,7 +24,6 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -37,14 +36,14 @@ from storyline.errors import (
     WorkspaceMissing,
 )
 from storyline.query import Filters
-from storyline.records import Article, DocError, Embedding, RawDoc, Story, Vector
+from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
 from storyline.store.mentions import EntitySummary, MentionRows
+from storyline.store.reprints import ReprintRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
     PUBLISHED_ORDER,
     _article,
-    _dt,
     _iso,
     _story,
     from_blob,
@@ -54,6 +53,7 @@ from storyline.store.rows import (
 )
 from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
 from storyline.store.search import SearchRows
+from storyline.store.stories import StoryEvent, StoryRows
 
 __all__ = [
     "APPLICATION_ID",
@@ -63,6 +63,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "EntitySummary",
     "Store",
+    "StoryEvent",
     "from_blob",
     "is_store_failure",
     "safe_text",
@@ -76,7 +77,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 500
 
 
-class Store(MentionRows, SearchRows):
+class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
     """A storyline workspace file. Use as a context manager, or call ``close()``.
 
     ``create=False`` refuses to make a new file: a missing path raises ``WorkspaceMissing``
@@ -371,30 +372,10 @@ class Store(MentionRows, SearchRows):
         ).fetchone()
         self.conn.execute("DELETE FROM embeddings WHERE article_id = ?", (article_id,))
         self.delete_mentions(article_id)
+        self.unlink_reprint(article_id)
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         if row is not None:
             self.conn.execute("DELETE FROM raw_docs WHERE sha256 = ?", (row[0],))
-
-    def save_story(self, story: Story, centroid: Vector, model: str, clusterer: str) -> None:
-        stamp = now()
-        self.conn.execute(
-            "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-            "SET size = excluded.size, first_date = excluded.first_date, "
-            "last_date = excluded.last_date, centroid = excluded.centroid, "
-            "updated_at = excluded.updated_at",
-            (
-                story.id,
-                story.title,
-                story.size,
-                _iso(story.first_date),
-                _iso(story.last_date),
-                to_blob(centroid),
-                model,
-                clusterer,
-                stamp,
-                stamp,
-            ),
-        )
 
     def assign(
         self, article_id: str, story_id: str, score: float | None, provisional: bool = False
@@ -419,34 +400,7 @@ class Store(MentionRows, SearchRows):
         )
         return stories
 
-    def members(self, story_id: str) -> list[tuple[datetime | None, Vector]]:
-        """A story's articles as (publication date, document vector)."""
-        rows = self.conn.execute(
-            "SELECT a.published, e.doc FROM articles a JOIN embeddings e ON e.article_id = a.id "
-            "WHERE a.story_id = ?",
-            (story_id,),
-        )
-        return [(_dt(r["published"]), from_blob(r["doc"])) for r in rows]
-
-    def delete_story(self, story_id: str) -> None:
-        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
-
     # -- reads --------------------------------------------------------------------------------
-
-    def unassigned(self) -> Iterator[tuple[Article, Vector]]:
-        """Articles not yet in a story, in no particular order (the caller orders them)."""
-        rows = self.conn.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in ARTICLE_COLUMNS.split(','))}, e.doc "
-            "FROM articles a JOIN embeddings e ON e.article_id = a.id WHERE a.story_id IS NULL"
-        )
-        for row in rows:
-            yield _article(row), from_blob(row["doc"])
-
-    def open_stories(self) -> Iterator[tuple[Story, Vector]]:
-        for row in self.conn.execute(
-            "SELECT id, title, size, first_date, last_date, centroid FROM stories"
-        ):
-            yield _story(row), from_blob(row["centroid"])
 
     @_guarded
     def story(self, story_id: str) -> Story:
@@ -467,6 +421,7 @@ class Store(MentionRows, SearchRows):
         ).fetchall()
         langs = sorted({r["lang"] for r in rows if r["lang"]})
         sites = sorted({r["site"] for r in rows if r["site"]})
+        copies = self.copy_links(story.id)
         return Story(
             id=story.id,
             title=story.title,
@@ -476,6 +431,7 @@ class Store(MentionRows, SearchRows):
             first_date=story.first_date,
             last_date=story.last_date,
             articles=tuple(r["id"] for r in rows),
+            independent=max(0, story.size - len(copies)),
         )
 
     @_guarded
@@ -493,7 +449,8 @@ class Store(MentionRows, SearchRows):
             params.extend(wanted)
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid"
         with self.snapshot():
-            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
+            found = [_article(row) for row in self.conn.execute(sql, params)]
+            return self.with_copies(self.with_mentions(found))
 
     def article(self, article_id: str) -> Article:
         found = self.articles(ids=[article_id])
@@ -576,10 +533,12 @@ class Store(MentionRows, SearchRows):
         sql += f" ORDER BY {PUBLISHED_ORDER}, rowid LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
         with self.snapshot():
-            return self.with_mentions([_article(row) for row in self.conn.execute(sql, params)])
+            found = [_article(row) for row in self.conn.execute(sql, params)]
+            return self.with_copies(self.with_mentions(found))
 
     def resolve_id(self, kind: str, prefix: str) -> str:
-        """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins).
+        """The whole ``story`` or ``article`` id that ``prefix`` starts (an exact id wins; a
+        story id merged away stands for the story it was merged into).
 
         Raises ``NotFound`` when none matches and ``AmbiguousId`` (listing them) when several do.
         """
@@ -587,6 +546,8 @@ class Store(MentionRows, SearchRows):
         exact = self.conn.execute(f"SELECT id FROM {table} WHERE id = ?", (prefix,)).fetchone()
         if exact is not None:
             return str(exact[0])
+        if kind == "story" and self.resolve_story(prefix) != prefix:
+            return self.resolve_story(prefix)
         # Ids sort after their prefixes: an index range scan, then a check in Python.
         rows = self.conn.execute(
             f"SELECT id FROM {table} WHERE id >= ? ORDER BY id LIMIT ?",

@@ -16,7 +16,7 @@ log = logging.getLogger("storyline.store")
 
 ARTICLE_COLUMNS = (
     "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
-    "lang, paragraph_langs, mixed_lang, extractor, story_id, mentions"
+    "lang, paragraph_langs, mixed_lang, extractor, story_id, story_score, mentions"
 )
 
 # Publication order in SQL, as ``cluster.order_key``: by the moment in UTC (julianday reads any
@@ -132,6 +132,7 @@ def _article(row: sqlite3.Row) -> Article:
         mixed_lang=bool(row["mixed_lang"]),
         extractor=row["extractor"],
         story_id=row["story_id"],
+        story_score=row["story_score"],
         mentions=row["mentions"],
     )
 

@@ -220,6 +220,68 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE embeddings ADD COLUMN lead_vector BLOB;
         """,
     ),
+    (
+        # The dedup stage (issue 8): MinHash signatures, their LSH buckets and each reprint's
+        # link to the earliest article of its copy group (`store/reprints.py`). Articles of
+        # older workspaces get theirs from `storyline reprocess` (and the next ingest).
+        "0007_reprints",
+        """
+        CREATE TABLE reprints (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            signature BLOB NOT NULL,
+            shingles INTEGER NOT NULL,
+            stage TEXT NOT NULL,
+            copy_of TEXT REFERENCES articles(id),
+            similarity REAL
+        );
+        CREATE INDEX reprints_copy_of ON reprints(copy_of) WHERE copy_of IS NOT NULL;
+        CREATE INDEX reprints_stage ON reprints(stage);
+        CREATE TABLE reprint_bands (
+            key INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+        CREATE VIEW reprint_view AS
+        SELECT r.article_id, r.copy_of, r.similarity, r.stage, a.story_id, a.title, a.site,
+               a.published, o.title AS original_title, o.site AS original_site,
+               o.published AS original_published
+        FROM reprints r JOIN articles a ON a.id = r.article_id
+        LEFT JOIN articles o ON o.id = r.copy_of;
+        """,
+    ),
+    (
+        # The learned clusterer (issue 8): each story keeps the Group the matcher scores it by
+        # (its title-vector sum and its entity/place/number/date/language counters); merged ids
+        # redirect to the survivor, and every merge and split is recorded.
+        "0008_story_groups",
+        """
+        ALTER TABLE stories ADD COLUMN title_sum BLOB;
+        ALTER TABLE stories ADD COLUMN profile TEXT;
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX story_redirects_new ON story_redirects(new_id);
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            other_id TEXT,
+            article_id TEXT,
+            score REAL,
+            at TEXT NOT NULL,
+            clusterer TEXT NOT NULL
+        );
+        CREATE INDEX story_events_story ON story_events(story_id);
+        CREATE INDEX story_events_other ON story_events(other_id);
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value REAL NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,243 @@
+"""The store's story rows: each story's summary and centroid, the ``Group`` the matcher scores
+it by, id redirects left by merges, and the history of every merge and split.
+
+A mixin of ``Store`` (it shares its connection), like ``store/mentions.py``.
+
+Story ids are stable: a story merged into another leaves a redirect (``story_redirects``), so
+an id a user saw once keeps working (``resolve_story``); chains of merges are followed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from storyline.match.profile import Group
+from storyline.records import Article, Embedding, Story, Vector
+from storyline.store.mentions import MentionRows
+from storyline.store.rows import (
+    ARTICLE_COLUMNS,
+    _article,
+    _dt,
+    _iso,
+    _story,
+    from_blob,
+    now,
+    to_blob,
+)
+
+# Redirect hops followed before giving up (a cycle cannot be written, but be safe).
+MAX_REDIRECTS = 64
+_COUNTERS = ("entities", "places", "numbers", "dates", "names", "langs")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """One change in a story's life: ``merged`` (``other`` was folded into ``story``) or
+    ``split`` (``article`` left ``story`` for ``other``)."""
+
+    story: str
+    kind: str
+    other: str | None
+    article: str | None
+    score: float | None
+    at: datetime | None
+    clusterer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "kind": self.kind,
+            "other": self.other,
+            "article": self.article,
+            "score": self.score,
+            "at": _iso(self.at),
+            "clusterer": self.clusterer,
+        }
+
+
+def group_json(group: Group) -> str:
+    """A group's counters as JSON (its vectors go in blobs)."""
+    data: dict[str, Any] = {name: dict(getattr(group, name)) for name in _COUNTERS}
+    data |= {"titled": group.titled, "with_mentions": group.with_mentions, "chars": group.chars}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def group_of_row(row: sqlite3.Row) -> Group | None:
+    """The group stored with a story row; ``None`` for rows of workspaces made before groups
+    were kept (the clusterer then knows such a story by its vectors and span only)."""
+    if row["profile"] is None:
+        return None
+    centroid = from_blob(row["centroid"])
+    data = json.loads(row["profile"])
+    group = Group(dim=centroid.shape[0])
+    group.size = int(row["size"])
+    group.doc_sum += centroid
+    if row["title_sum"] is not None:
+        group.title_sum += from_blob(row["title_sum"])
+    for name in _COUNTERS:
+        setattr(group, name, Counter(data.get(name, {})))
+    group.titled = int(data.get("titled", 0))
+    group.with_mentions = int(data.get("with_mentions", 0))
+    group.chars = int(data.get("chars", 0))
+    first, last = _dt(row["first_date"]), _dt(row["last_date"])
+    group.first = first.timestamp() if first else float("nan")
+    group.last = last.timestamp() if last else float("nan")
+    return group
+
+
+class StoryRows(MentionRows):
+    conn: sqlite3.Connection
+
+    def save_story(
+        self,
+        story: Story,
+        centroid: Vector,
+        model: str,
+        clusterer: str,
+        group: Group | None = None,
+    ) -> None:
+        stamp = now()
+        title_sum = None if group is None or not group.titled else to_blob(group.title_sum)
+        profile = None if group is None else group_json(group)
+        self.conn.execute(
+            "INSERT INTO stories (id, title, size, first_date, last_date, centroid, model, "
+            "clusterer, created_at, updated_at, title_sum, profile) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+            "SET size = excluded.size, first_date = excluded.first_date, "
+            "last_date = excluded.last_date, centroid = excluded.centroid, "
+            "updated_at = excluded.updated_at, clusterer = excluded.clusterer, "
+            "title_sum = excluded.title_sum, profile = excluded.profile",
+            (
+                story.id,
+                story.title,
+                story.size,
+                _iso(story.first_date),
+                _iso(story.last_date),
+                to_blob(centroid),
+                model,
+                clusterer,
+                stamp,
+                stamp,
+                title_sum,
+                profile,
+            ),
+        )
+
+    def clusterable(self, story_id: str | None = None) -> list[tuple[Article, Embedding]]:
+        """What the clusterer needs of a story's members (``story_id``), or of every article
+        not yet in a story (``None``): the articles with their mentions and their document,
+        title and lead vectors (sentence vectors are left out: stories are matched without
+        them)."""
+        columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
+        where = "a.story_id IS NULL" if story_id is None else "a.story_id = ?"
+        rows = self.conn.execute(
+            f"SELECT {columns}, e.model, e.doc, e.title_vector, e.lead_vector FROM articles a "
+            f"JOIN embeddings e ON e.article_id = a.id WHERE {where}",
+            () if story_id is None else (story_id,),
+        ).fetchall()
+        articles = self.with_mentions([_article(row) for row in rows])
+        out = []
+        for article, row in zip(articles, rows, strict=True):
+            doc = from_blob(row["doc"])
+            embedding = Embedding(
+                model=row["model"],
+                doc=doc,
+                sentences=(),
+                sentence_vectors=np.zeros((0, doc.shape[0]), dtype=np.float32),
+                title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
+                lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
+            )
+            out.append((article, embedding))
+        return out
+
+    def move_members(self, from_story: str, to_story: str) -> None:
+        """Every article of ``from_story`` now belongs to ``to_story`` (a merge)."""
+        self.conn.execute(
+            "UPDATE articles SET story_id = ? WHERE story_id = ?", (to_story, from_story)
+        )
+
+    def delete_story(self, story_id: str) -> None:
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def open_stories(self) -> Iterator[tuple[Story, Vector, Group | None]]:
+        """Every story with its centroid sum and its group (``None`` in older rows)."""
+        for row in self.conn.execute(
+            "SELECT id, title, size, first_date, last_date, centroid, title_sum, profile "
+            "FROM stories"
+        ):
+            yield _story(row), from_blob(row["centroid"]), group_of_row(row)
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, float]:
+        """The settings a user changed in this workspace (name -> value)."""
+        return {r[0]: float(r[1]) for r in self.conn.execute("SELECT name, value FROM settings")}
+
+    def put_setting(self, name: str, value: float | None) -> None:
+        """Pin ``name`` to ``value`` in this workspace (``None``: back to the default)."""
+        if value is None:
+            self.conn.execute("DELETE FROM settings WHERE name = ?", (name,))
+            return
+        self.conn.execute(
+            "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE "
+            "SET value = excluded.value, updated_at = excluded.updated_at",
+            (name, value, now()),
+        )
+
+    # -- merges, redirects, history -----------------------------------------------------------
+
+    def redirect_story(self, old_id: str, new_id: str) -> None:
+        """``old_id`` now means ``new_id`` (and so does every id that pointed at ``old_id``)."""
+        self.conn.execute(
+            "INSERT INTO story_redirects (old_id, new_id, at) VALUES (?, ?, ?) "
+            "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
+            (old_id, new_id, now()),
+        )
+        self.conn.execute(
+            "UPDATE story_redirects SET new_id = ? WHERE new_id = ?", (new_id, old_id)
+        )
+        # An id that comes back to life (a split re-founds it) no longer redirects.
+        self.conn.execute("DELETE FROM story_redirects WHERE old_id = new_id")
+
+    def resolve_story(self, story_id: str) -> str:
+        """The id ``story_id`` stands for now (itself unless it was merged away)."""
+        for _ in range(MAX_REDIRECTS):
+            row = self.conn.execute(
+                "SELECT new_id FROM story_redirects WHERE old_id = ?", (story_id,)
+            ).fetchone()
+            if row is None:
+                return story_id
+            story_id = str(row[0])
+        return story_id
+
+    def record_story_event(self, event: StoryEvent) -> None:
+        self.conn.execute(
+            "INSERT INTO story_events (story_id, kind, other_id, article_id, score, at, "
+            "clusterer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.story,
+                event.kind,
+                event.other,
+                event.article,
+                event.score,
+                _iso(event.at) or now(),
+                event.clusterer,
+            ),
+        )
+
+    def story_history(self, story_id: str) -> list[StoryEvent]:
+        """Merges and splits that touched ``story_id`` (as the survivor or as the other)."""
+        rows = self.conn.execute(
+            "SELECT story_id, kind, other_id, article_id, score, at, clusterer "
+            "FROM story_events WHERE story_id = ? OR other_id = ? ORDER BY id",
+            (story_id, story_id),
+        )
+        return [StoryEvent(r[0], r[1], r[2], r[3], r[4], _dt(r[5]), r[6]) for r in rows.fetchall()]
