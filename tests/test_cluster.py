@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from storyline.cluster import JOIN_THRESHOLD, WINDOW_DAYS, StoryIndex
+from storyline.cluster import COSINE_JOIN_THRESHOLD, WINDOW_DAYS, StoryIndex
 
 DAY0 = datetime(2022, 1, 28)
 
@@ -34,7 +34,9 @@ def test_close_articles_join_and_far_ones_open_new_stories() -> None:
     assert len(index) == 3
     by_topic = {t: {d.story_id for d in decisions[t::3]} for t in range(3)}
     assert all(len(ids) == 1 for ids in by_topic.values())
-    assert all(d.new or (d.score is not None and d.score >= JOIN_THRESHOLD) for d in decisions)
+    assert all(
+        d.new or (d.score is not None and d.score >= COSINE_JOIN_THRESHOLD) for d in decisions
+    )
 
 
 def test_story_ids_derive_from_the_founding_article() -> None:

@@ -39,7 +39,7 @@ from storyline.browse import Reading
 from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_key, timestamp
 from storyline.cluster.revise import Member, revise
 from storyline.errors import DocumentError, MissingDependency, StoreError
-from storyline.match import Group, profile
+from storyline.match import Group, default_matcher, profile
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
 from storyline.read.sidecar import supplied
@@ -142,8 +142,8 @@ class Workspace(Reading):
         # connection has committed since (``PRAGMA data_version``) or a write was rolled back.
         self._index: StoryIndex | None = None
         self._index_version = -1
-        # What scores an article against a story (None: the average doc cosine of v1).
-        self._scorer: GroupScorer | None = None
+        # What scores an article against a story: the shipped matcher (``storyline.match``).
+        self._scorer: GroupScorer | None = default_matcher()
 
     def __repr__(self) -> str:
         c = self.store.counts()
@@ -458,10 +458,20 @@ class Workspace(Reading):
         model = self._model()
         titles: dict[str, str] = {}
         touched: set[str] = set()
+        copies = {a.id: a.copy_of for a in self.store.with_copies([a for a, _ in pending])}
+        placed: dict[str, str] = {}
         for article, embedding in pending:
             try:
                 with self.store.savepoint():
-                    decision = index.join(article.raw_sha256, profile(article, embedding))
+                    # A reprint goes where its original went: a copy is the same story.
+                    original = copies.get(article.id)
+                    into = None
+                    if original is not None:
+                        into = placed.get(original) or self.store.story_of(original)
+                    decision = index.join(
+                        article.raw_sha256, profile(article, embedding), into=into
+                    )
+                    placed[article.id] = decision.story_id
                     if decision.new:
                         titles[decision.story_id] = article.title
                     self._save_story(index, decision.story_id, titles, model)

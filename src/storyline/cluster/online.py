@@ -4,7 +4,7 @@ An article is compared with the stories that were active within ``WINDOW_DAYS`` 
 Candidates come from a vector index over story centroids — exact numpy search while the
 workspace is small, a ``usearch`` HNSW index beyond ``ANN_MIN_STORIES`` — and the article joins
 the story whose members it is most similar to *on average* (the average-linkage criterion,
-computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``JOIN_THRESHOLD``;
+computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``COSINE_JOIN_THRESHOLD``;
 otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
 large, diverse story from swallowing everything near its middle.
 
@@ -44,17 +44,22 @@ from storyline.embed import unit
 from storyline.match.profile import Group, Profile
 from storyline.records import Vector
 
-CLUSTERER = "storyline-online-avglink-1"
+CLUSTERER = "storyline-online-match-1"
+# What v1 was (mean doc cosine, no periodic pass): the ``AverageCosine`` scorer.
+V1_CLUSTERER = "storyline-online-avglink-1"
 
-# Mean cosine between an article's document vector and a story's members above which the
-# article joins the story. Calibrated with `python -m bench.clustering --calibrate` on
-# semeval2022-pairs/dev.jsonl (independent outlets): the threshold that maximises pairwise F1 of
-# "in the same story" when all 1,433 articles are clustered (0.55: F1 0.765; 0.50: 0.757;
-# 0.60: 0.741); checked on meantime/articles.jsonl. MEANTIME alone would push it up (its
-# es/it/nl articles are translations, cosine ≈ 0.9) and split independent reports apart.
-JOIN_THRESHOLD = 0.55
-# Leave-one-out score below which a member leaves a story that drifted (``cluster.revise``).
-SPLIT_THRESHOLD = JOIN_THRESHOLD / 2
+# The matcher's same-story probability (story head) at or above which an article joins its
+# best story. Calibrated with `python -m bench.clustering --calibrate` on
+# semeval2022-pairs/dev.jsonl: the threshold that maximises pairwise F1 of "in the same story"
+# when all 1,433 articles are clustered; checked on meantime/articles.jsonl (see BENCHMARKS.md).
+JOIN_THRESHOLD = 0.5
+# Leave-one-out score below which a member leaves a story that drifted (``cluster.revise``);
+# calibrated with the join threshold.
+SPLIT_THRESHOLD = 0.25
+# v1's criterion: mean cosine between an article's document vector and a story's members,
+# calibrated the same way (0.55: F1 0.765; 0.50: 0.757; 0.60: 0.741). MEANTIME alone would
+# push it up (its es/it/nl articles are translations, cosine ≈ 0.9).
+COSINE_JOIN_THRESHOLD = 0.55
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
 # Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
@@ -79,7 +84,7 @@ class GroupScorer(Protocol):
 class AverageCosine:
     """The v1 criterion as a scorer: the article's mean doc cosine to the story's members."""
 
-    join_threshold = JOIN_THRESHOLD
+    join_threshold = COSINE_JOIN_THRESHOLD
 
     def score_group(self, member: Profile, group: Group) -> float:
         return float(group.doc_sum @ member.doc) / max(1, group.size)
@@ -131,8 +136,9 @@ class StoryIndex:
     _ann: object | None = None
 
     def __post_init__(self) -> None:
-        if self.threshold is None:
-            self.threshold = float(getattr(self.scorer, "join_threshold", JOIN_THRESHOLD))
+        if self.threshold is None:  # the scorer's own, else the calibrated matcher's
+            default = COSINE_JOIN_THRESHOLD if self.scorer is None else JOIN_THRESHOLD
+            self.threshold = float(getattr(self.scorer, "join_threshold", default))
         self._sums = np.zeros((0, self.dim), dtype=np.float32)
         self._unit = np.zeros((0, self.dim), dtype=np.float32)
         self._sizes = np.zeros(0, dtype=np.int64)
@@ -169,15 +175,24 @@ class StoryIndex:
         """``join`` for a caller that has only a document vector and a date."""
         return self.join(article_key, bare_profile(vector, when))
 
-    def join(self, article_key: str, member: Profile, avoid: str | None = None) -> Decision:
+    def join(
+        self, article_key: str, member: Profile, avoid: str | None = None, into: str | None = None
+    ) -> Decision:
         """Put one article in its story: the best open one at or above threshold, else a new
         one founded by it (its id derives from ``article_key``, the raw bytes' sha256).
-        ``avoid``: a story the article may not join (the one a split just took it out of)."""
+        ``avoid``: a story the article may not join (the one a split just took it out of);
+        ``into``: the story it belongs to whatever its score (a reprint: its original's)."""
         vector, t = member.doc, member.published
-        exclude = self._position.get(avoid, -1) if avoid is not None else -1
-        best, score = self._best(member, exclude=exclude)
+        best: str | None
+        if into is not None and into in self._position:
+            best, score = into, self._score(member, self._position[into])
+            forced = True
+        else:
+            exclude = self._position.get(avoid, -1) if avoid is not None else -1
+            best, score = self._best(member, exclude=exclude)
+            forced = False
         assert self.threshold is not None
-        if best is not None and score >= self.threshold:
+        if best is not None and (forced or score >= self.threshold):
             i = self._position[best]
             self._sums[i] += vector
             self._unit[i] = unit(self._sums[i])
@@ -195,6 +210,11 @@ class StoryIndex:
 
     def group(self, story_id: str) -> Group:
         return self._groups[self._position[story_id]]
+
+    def _score(self, member: Profile, i: int) -> float:
+        if self.scorer is None:
+            return float(self._sums[i] @ member.doc) / max(1, int(self._sizes[i]))
+        return self.scorer.score_group(member, self._groups[i])
 
     def regroup(self, story_id: str, group: Group) -> None:
         """Replace a story's members by ``group`` (what is left after a split)."""

@@ -158,6 +158,13 @@ class StoryRows(MentionRows):
             out.append((article, embedding))
         return out
 
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article is in (None: unassigned, or no such article)."""
+        row = self.conn.execute(
+            "SELECT story_id FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
     def move_members(self, from_story: str, to_story: str) -> None:
         """Every article of ``from_story`` now belongs to ``to_story`` (a merge)."""
         self.conn.execute(
