@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storyline.errors import NotFound
+from storyline.match import Explanation
 from storyline.query import Filters, bound
 from storyline.records import Article, DocError, Embedding, EntityMention, Story, TimelineEvent
 from storyline.store import EntitySummary, Store
@@ -165,11 +166,66 @@ class Reading:
                     events.append((story.id, event))
         return EntityReport(name, joined(self.store.entity_summaries(ids), {}), stories, events)
 
+    # -- same story ----------------------------------------------------------------------
+
+    def why(self, article_id: str, other_id: str) -> Why:
+        """Why ``article_id`` and ``other_id`` — another article, or a story (ids or unique
+        prefixes; an id that is both is taken as an article) — are or are not one story."""
+        from storyline.match import Group, default_matcher, profile
+        from storyline.settings import SETTINGS
+
+        matcher = default_matcher()
+        threshold = self.store.settings().get("join_threshold", SETTINGS["join_threshold"].default)
+        article = self.article(article_id)
+        mine = profile(article, self.store.embedding(article.id))
+        kind, other = self._article_or_story(other_id)
+        if kind == "article":
+            theirs = profile(self.article(other), self.store.embedding(other))
+            return Why(article.id, other, kind, matcher.explain(mine, theirs), threshold)
+        rest = [profile(a, e) for a, e in self.store.clusterable(other) if a.id != article.id]
+        if not rest:
+            raise NotFound(f"story {other!r} has no member besides {article.id!r}")
+        return Why(article.id, other, kind, matcher.explain(mine, Group.of(rest)), threshold)
+
+    def _article_or_story(self, some_id: str) -> tuple[str, str]:
+        """("article", id) or ("story", id) for an id or unique prefix of either."""
+        try:
+            return "article", self.store.resolve_id("article", some_id)
+        except NotFound:
+            return "story", self.store.resolve_id("story", some_id)
+
     def _embedding(self, article_id: str) -> Embedding | None:
         try:
             return self.store.embedding(article_id)
         except NotFound:
             return None
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why an article and another article (``kind`` ``"article"``) or a story (``"story"``)
+    are, or are not, one story: the matcher's features, their contributions and its score,
+    next to the join threshold in force. An article compared with its own story is compared
+    with the story's *other* members (what it would score joining them now)."""
+
+    article: str
+    other: str
+    kind: str
+    explanation: Explanation
+    threshold: float
+
+    @property
+    def same(self) -> bool:
+        return self.explanation.score >= self.threshold
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "other": self.other,
+            "kind": self.kind,
+            "same_story": self.same,
+            "threshold": self.threshold,
+        } | self.explanation.to_dict()
 
 
 def joined(summaries: list[EntitySummary], canonical: dict[str, str]) -> list[EntitySummary]:

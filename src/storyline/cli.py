@@ -336,6 +336,19 @@ def reprocess(obj: Context, quiet: bool, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("article_id")
+@click.argument("other_id")
+@format_option(("table", "json", "jsonl"))
+@db_option
+@click.pass_obj
+def why(obj: Context, article_id: str, other_id: str, fmt: str) -> None:
+    """Why an article and another article, or a story, are (not) one story: the matcher's
+    features, what each contributes, and the score against the join threshold."""
+    with obj.workspace() as ws:
+        output.matching.why(ws.why(article_id, other_id), fmt)
+
+
+@cli.command()
 @click.argument("name", required=False)
 @click.argument("value", required=False)
 @click.option("--reset", is_flag=True, help="Put NAME back to its calibrated default.")
