@@ -6,6 +6,7 @@ the writing half). Every method that takes an id also takes a unique prefix of o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -213,19 +214,31 @@ class Why:
     kind: str
     explanation: Explanation
     threshold: float
+    time_prior: float = 0.0  # logits taken off for the days between them (``time_prior``)
+
+    @property
+    def score(self) -> float:
+        """The matcher's score with the time prior on its odds: what the clusterer uses."""
+        logit = self.explanation.bias + sum(self.explanation.contributions.values())
+        return 1.0 / (1.0 + math.exp(-(logit - self.time_prior)))
 
     @property
     def same(self) -> bool:
-        return self.explanation.score >= self.threshold
+        return self.score >= self.threshold
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "article": self.article,
-            "other": self.other,
-            "kind": self.kind,
-            "same_story": self.same,
-            "threshold": self.threshold,
-        } | self.explanation.to_dict()
+        return (
+            {
+                "article": self.article,
+                "other": self.other,
+                "kind": self.kind,
+                "same_story": self.same,
+                "threshold": self.threshold,
+            }
+            | self.explanation.to_dict()
+            | {"matcher_score": self.explanation.score, "score": self.score}
+            | {"time_prior": -self.time_prior}
+        )
 
 
 def joined(summaries: list[EntitySummary], canonical: dict[str, str]) -> list[EntitySummary]:

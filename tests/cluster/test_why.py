@@ -38,6 +38,7 @@ def test_the_seeds_are_one_story_and_why_says_so(demo: Path) -> None:
         assert e.head == "pair"
         logit = e.bias + sum(e.contributions.values())
         assert math.isclose(e.score, 1 / (1 + math.exp(-logit)), rel_tol=1e-9)
+        assert pair.time_prior >= 0 and pair.score <= e.score + 1e-12
         assert e.contributions["doc"] > 0
 
         story = ws.article(first).story_id

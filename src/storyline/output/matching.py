@@ -61,7 +61,7 @@ def why(item: Why, fmt: str) -> None:
             (cell(item.article), "bold cyan"),
             " vs ",
             (cell(item.other), "bold cyan"),
-            f" ({item.kind}): score {e.score:.3f} {sign} join threshold {item.threshold:.2f}: ",
+            f" ({item.kind}): score {item.score:.3f} {sign} join threshold {item.threshold:.2f}: ",
             (verdict, "bold"),
         )
     )
@@ -75,4 +75,8 @@ def why(item: Why, fmt: str) -> None:
         for name in ranked
     ]
     rows.append({"feature": "(bias)", "value": "", "contribution": f"{e.bias:+.3f}"})
+    if item.time_prior:
+        rows.append(
+            {"feature": "(days apart)", "value": "", "contribution": f"{-item.time_prior:+.3f}"}
+        )
     emit(rows, fmt, WHY_COLUMNS, WHY_FIELDS, f"{e.head} head, {e.version}")
