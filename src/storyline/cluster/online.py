@@ -1,8 +1,9 @@
 """Cluster stage: each new article joins the best open story or opens a new one (online).
 
 An article is compared with the stories that were active within ``WINDOW_DAYS`` of its date.
-Candidates come from a vector index over story centroids — exact numpy search while the
-workspace is small, a ``usearch`` HNSW index beyond ``ANN_MIN_STORIES`` — and the article joins
+Candidates come from an index partitioned by time (``cluster.index``: buckets of stories keyed
+by their last article, exact numpy search in small buckets, a ``usearch`` HNSW index in large
+ones; only the buckets the window reaches are searched) and the article joins
 the story whose members it is most similar to *on average* (the average-linkage criterion,
 computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``JOIN_THRESHOLD``;
 otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
@@ -36,7 +37,9 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from storyline.cluster.order import SECONDS_PER_DAY, timestamp
+from storyline.cluster import index
+from storyline.cluster.index import CandidateIndex
+from storyline.cluster.order import timestamp
 from storyline.embed import unit
 from storyline.records import Vector
 
@@ -51,10 +54,10 @@ CLUSTERER = "storyline-online-avglink-1"
 JOIN_THRESHOLD = 0.55
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
-# Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
-ANN_MIN_STORIES = 200_000
-# Candidates looked at per article when the ANN index is used.
-ANN_CANDIDATES = 50
+# Candidate search: stories bucketed by time, exact within small buckets, HNSW in large ones
+# (``cluster.index``; the constants and their calibration are there).
+ANN_MIN_STORIES = index.ANN_MIN_STORIES
+ANN_CANDIDATES = index.CANDIDATES
 
 
 @dataclass(slots=True)
@@ -72,10 +75,9 @@ class StoryIndex:
     threshold: float = JOIN_THRESHOLD
     window_days: float = WINDOW_DAYS
     ann_min_stories: int = ANN_MIN_STORIES
-    ids: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # by position; "" for a freed position
     _sums: Vector = field(init=False)
     _unit: Vector = field(init=False)
-    _ann: object | None = None
 
     def __post_init__(self) -> None:
         self._sums = np.zeros((0, self.dim), dtype=np.float32)
@@ -84,9 +86,14 @@ class StoryIndex:
         self._first = np.zeros(0, dtype=np.float64)  # NaN: no dated article yet
         self._last = np.zeros(0, dtype=np.float64)
         self._position: dict[str, int] = {}
+        self._free: list[int] = []  # positions of evicted stories, to reuse
+        self._index = CandidateIndex(
+            dim=self.dim, window_days=self.window_days, ann_min_stories=self.ann_min_stories
+        )
 
     def __len__(self) -> int:
-        return len(self.ids)
+        """Stories held in memory (evicted ones are only in the store)."""
+        return len(self._position)
 
     def load(
         self, story_id: str, centroid_sum: Vector, size: int, first: float, last: float
@@ -97,7 +104,7 @@ class StoryIndex:
     def assign(self, article_key: str, vector: Vector, when: datetime | None) -> Decision:
         """Put one article in its story: the best open one above threshold, else a new one."""
         t = timestamp(when)
-        best, score = self._best(vector, t)
+        best, score = self._best(vector, self.candidates(vector, t))
         if best is not None and score >= self.threshold:
             i = self._position[best]
             self._sums[i] += vector
@@ -121,43 +128,55 @@ class StoryIndex:
         i = self._position[story_id]
         return int(self._sizes[i]), float(self._first[i]), float(self._last[i])
 
+    def candidates(self, vector: Vector, t: float) -> npt.NDArray[np.int64]:
+        """Positions of the stories an article at ``t`` (a timestamp; NaN when undated) is
+        compared with: the open stories nearest it, from the time-partitioned index
+        (``cluster.index``). Stories ended long before the newest article are evicted from
+        memory first (see ``complete_from``)."""
+        for i in self._index.evict(t):
+            del self._position[self.ids[i]]
+            self.ids[i] = ""
+            self._free.append(i)
+        return self._index.search(vector, t)
+
+    @property
+    def complete_from(self) -> float:
+        """Stories whose last article is before this timestamp may have been evicted from
+        memory: an article earlier than this plus the window may miss its story (it then
+        founds a new one); reload the index from the store to assign such an article."""
+        return self._index.horizon
+
+    @property
+    def _ann(self) -> CandidateIndex | None:
+        """The candidate index when some bucket of it uses HNSW search (None: all exact)."""
+        return self._index if self._index.uses_ann else None
+
     # -- internals ----------------------------------------------------------------------------
 
     def _append(self, story_id: str, vector: Vector, size: int, first: float, last: float) -> None:
-        if len(self.ids) == self._sums.shape[0]:  # grow by doubling
-            grow = max(64, self._sums.shape[0])
-            self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
-            self._unit = np.vstack([self._unit, np.zeros((grow, self.dim), np.float32)])
-            self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
-            self._first = np.concatenate([self._first, np.full(grow, np.nan)])
-            self._last = np.concatenate([self._last, np.full(grow, np.nan)])
-        i = len(self.ids)
-        self.ids.append(story_id)
+        if self._free:
+            i = self._free.pop()
+            self.ids[i] = story_id
+        else:
+            if len(self.ids) == self._sums.shape[0]:  # grow by doubling
+                grow = max(64, self._sums.shape[0])
+                self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
+                self._unit = np.vstack([self._unit, np.zeros((grow, self.dim), np.float32)])
+                self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
+                self._first = np.concatenate([self._first, np.full(grow, np.nan)])
+                self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            i = len(self.ids)
+            self.ids.append(story_id)
         self._position[story_id] = i
         self._sums[i] = vector
         self._unit[i] = unit(vector)
         self._sizes[i] = size
         self._first[i] = first
         self._last[i] = last
-        if self._ann is not None or len(self.ids) >= self.ann_min_stories:
-            self._ann_update(i)
+        self._ann_update(i)
 
-    def _in_window(self, idx: npt.NDArray[np.int64], t: float) -> npt.NDArray[np.bool_]:
-        if np.isnan(t):
-            return np.ones(len(idx), dtype=bool)
-        window = self.window_days * SECONDS_PER_DAY
-        first, last = self._first[idx], self._last[idx]
-        inside: npt.NDArray[np.bool_] = np.isnan(first) | (
-            (t >= first - window) & (t <= last + window)
-        )
-        return inside
-
-    def _best(self, vector: Vector, t: float) -> tuple[str | None, float]:
-        n = len(self.ids)
-        if n == 0:
-            return None, -1.0
-        idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
-        idx = idx[self._in_window(idx, t)]
+    def _best(self, vector: Vector, idx: npt.NDArray[np.int64]) -> tuple[str | None, float]:
+        """The candidate with the highest average-linkage score, re-scored from exact sums."""
         if not len(idx):
             return None, -1.0
         sims = (self._sums[idx] @ vector) / self._sizes[idx]
@@ -165,23 +184,7 @@ class StoryIndex:
         return self.ids[int(idx[j])], float(sims[j])
 
     def _ann_update(self, i: int) -> None:
-        from usearch.index import Index
-
-        if self._ann is None:
-            self._ann = Index(ndim=self.dim, metric="cos", dtype="f16")
-            assert isinstance(self._ann, Index)
-            keys = np.arange(len(self.ids), dtype=np.uint64)
-            self._ann.add(keys, self._unit[: len(self.ids)])
-            return
-        assert isinstance(self._ann, Index)
-        if self._ann.contains(i):
-            self._ann.remove(i)
-        self._ann.add(i, self._unit[i])
-
-    def _ann_search(self, vector: Vector) -> npt.NDArray[np.int64]:
-        """Stories nearest by centroid direction: the candidates to score exactly."""
-        from usearch.index import Index
-
-        assert isinstance(self._ann, Index)
-        found = self._ann.search(vector, ANN_CANDIDATES)
-        return np.asarray(found.keys, dtype=np.int64)
+        """Tell the candidate index that story ``i`` was added or grew (it moves bucket or is
+        re-indexed there when needed)."""
+        mean = self._sums[i] / np.float32(self._sizes[i])
+        self._index.put(i, mean, int(self._sizes[i]), float(self._first[i]), float(self._last[i]))
