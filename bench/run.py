@@ -19,6 +19,7 @@ from bench import (
     language,
     prose,
     published,
+    scale,
     throughput,
     timeline,
 )
@@ -35,6 +36,7 @@ SECTIONS = {
     "entities": entities.run,
     "timeline": timeline.run,
     "throughput": throughput.run,
+    "scale": scale.run,
 }
 
 
