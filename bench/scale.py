@@ -327,6 +327,11 @@ class _Counting(StoryIndex):
 
 def stream(n: int, days: float = DAYS) -> dict[str, object]:
     """Feed ``n`` articles over ``days`` and measure; returns the figures as JSON-able values."""
+    # One BLAS thread: the index's products are small, and on 2 shared cores BLAS threads only
+    # fight each other (measured: a 2,048 x 512 product 0.09 ms on one thread, 0.26 ms on two).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     t_start = time.perf_counter()
     source = Stream(n, days=days)
     planned = time.perf_counter() - t_start

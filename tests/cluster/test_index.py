@@ -191,3 +191,20 @@ def test_the_index_alone_keeps_keys_in_one_bucket() -> None:
     assert index.uses_ann
     found = index.search(vectors[1], t0 + 86_400.0 * 30)
     assert found.tolist() == [1]
+
+
+def test_sketched_buckets_still_rank_the_right_story_among_the_candidates() -> None:
+    # 512 dimensions like USE: large buckets keep 64-dim sketches; the caller re-scores.
+    rng = np.random.default_rng(5)
+    dim = 512
+    index = CandidateIndex(dim=dim, window_days=WINDOW_DAYS, sketch_min_stories=64)
+    means = rng.normal(size=(600, dim)).astype(np.float32)
+    means /= np.linalg.norm(means, axis=1, keepdims=True)
+    t0 = timestamp(DAY0)
+    for key, mean in enumerate(means):
+        index.put(key, mean, 1, t0, t0 + key * 60.0)
+    assert all(b.sketched for b in index._buckets.values())
+    for key in rng.choice(600, 50, replace=False).tolist():
+        query = means[key] + 0.8 * rng.normal(size=dim).astype(np.float32) / math.sqrt(dim)
+        query /= np.linalg.norm(query)
+        assert key in index.search(query, t0).tolist()
