@@ -155,14 +155,17 @@ class _Bucket:
         """The best ``count`` open stories of the exact block (by mean · vector, which is the
         average-linkage score itself) and the ``ann_count`` nearest stored directions of the
         HNSW index (not yet checked against the window: the caller does)."""
-        keys = self.row_keys[: self.n]
+        n = self.n
+        keys = self.row_keys[:n]
         inside = open_(keys) if open_ is not None else None
-        exact = keys if inside is None else keys[inside]
-        if len(exact) > count:  # one product over the block, closed stories masked out
-            scores = self.rows[: self.n] @ vector
+        if n <= count:
+            exact = keys if inside is None else keys[inside]
+        else:  # one product over the block; closed stories masked out
+            scores = self.rows[:n] @ vector
             if inside is not None:
-                scores = np.where(inside, scores, -np.inf)
-            exact = keys[np.argpartition(-scores, count)[:count]]
+                scores[~inside] = -np.inf
+            top = np.argpartition(scores, n - count)[n - count :]
+            exact = keys[top] if inside is None else keys[top[inside[top]]]
         if not self.indexed:
             return exact, np.zeros(0, dtype=np.int64)
         found = self._hnsw().search(vector, min(ann_count, len(self.indexed)))
@@ -283,7 +286,14 @@ class CandidateIndex:
             share = 1.0 if number is None else min(1.0, ((number + 1) * span - t + window) / span)
             ann_count = math.ceil(self.candidates / max(share, 1 / BOUNDARY_BOOST))
             query = sketch if bucket.sketched else vector
-            exact, ann = bucket.search(query, self.candidates, ann_count, open_)
+            # A bucket wholly inside [t - w, t + w] holds only open stories (first <= last):
+            # no window check needed there.
+            inner = (
+                number is not None
+                and number * span >= t - window
+                and ((number + 1) * span <= t + window)
+            )
+            exact, ann = bucket.search(query, self.candidates, ann_count, None if inner else open_)
             found.append(exact)
             if len(ann):
                 found.append(ann[open_(ann)])
