@@ -11,10 +11,13 @@ work per article depends on how many stories are active in one window, not on ho
 workspace holds.
 
 Inside a bucket, stories are searched exactly (numpy, over their mean vectors, so the score is
-the average-linkage score itself) while the bucket is small. Beyond ``ANN_MIN_STORIES`` stories
-a bucket also gets a usearch HNSW index over story directions, filled in batches: new, moved
-and drifted stories wait in the exact block until ``PENDING_MAX`` of them are there, then go
-into the HNSW index together. A story already in the HNSW index keeps its indexed direction
+the average-linkage score itself) while the bucket is small; beyond ``SKETCH_MIN_STORIES`` the
+exact scan runs over ``SKETCH_DIMS``-dimensional random projections of the means (a scan of
+full vectors is memory-bound at that size) and the caller re-scores the best ``CANDIDATES`` of
+each bucket with the full sums. Beyond ``ANN_MIN_STORIES`` stories a bucket also gets a usearch
+HNSW index over the sketches, filled in batches: new, moved and drifted stories wait in the
+exact block until ``PENDING_MAX`` of them are there, then go into the HNSW index together.
+A story already in the HNSW index keeps its indexed direction
 until its size has doubled (``REINDEX_GROWTH``): a story's direction barely moves after that
 many members, and the caller re-scores every candidate exactly from its sums anyway.
 
@@ -47,18 +50,21 @@ Keys = npt.NDArray[np.int64]
 _Open = Callable[[Keys], npt.NDArray[np.bool_]]
 
 # Width of a time bucket. With the 14-day window an article searches the 3-4 buckets that
-# overlap [t - 14 d, t]: wider buckets mean fewer ANN searches but more out-of-window stories
-# in the oldest one. Chosen with ``python -m bench.scale --n 200000`` (synthetic stream, see
-# bench/scale.py): 7 d beat 4 d (more searches) and 14 d (half the oldest bucket out of window).
+# overlap [t - 14 d, t]: wider buckets mean fewer calls per article but more out-of-window
+# stories scanned in the oldest one, narrower the reverse. Not tuned: half the window.
 BUCKET_DAYS = 7.0
 # Stories in a bucket beyond which its exact block holds *sketches* of the mean vectors (a fixed
 # random orthonormal projection to ``SKETCH_DIMS`` dimensions, scaled to keep dot products)
 # instead of the full vectors. A 512-dim scan is memory-bound once the block outgrows the CPU
-# cache (measured: 2,048 rows 0.09 ms, 7,000 rows 1.0 ms, single thread), a 64-dim one stays in
-# it; the caller re-scores the candidates with the full sums, so the sketch only has to rank
+# cache (measured: 2,048 rows 0.09 ms, 7,000 rows 1.0 ms, single thread), a 128-dim one costs a
+# quarter; the caller re-scores the candidates with the full sums, so the sketch only has to rank
 # the right story into a bucket's top ``CANDIDATES``.
+# ``SKETCH_DIMS`` and ``CANDIDATES`` were chosen with ``python -m bench.scale --agree 20000``
+# (synthetic stream at 2,700 articles a day; B³ F1 of the stories against a full 512-dim exact
+# scan): 64 dims / 50 candidates 0.969, 128 / 50 0.989, 256 / 50 0.997, 128 / 100 0.999 at
+# about the cost of 64 / 50.
 SKETCH_MIN_STORIES = 2_048
-SKETCH_DIMS = 64
+SKETCH_DIMS = 128
 SKETCH_SEED = 20_240_101
 # Stories in a bucket beyond which it gets an HNSW index (over the sketches). At 2,700 articles
 # a day a 7-day bucket holds ≈ 7,000 stories: a sketch scan over them (≈ 0.1 ms) is several times
@@ -67,15 +73,15 @@ SKETCH_SEED = 20_240_101
 # of undated stories).
 ANN_MIN_STORIES = 65_536
 # New, moved and drifted stories of an HNSW bucket searched exactly until this many wait; then
-# they are added to the HNSW index in one batch (batch adds are several times cheaper per
-# vector than single adds and keep the exact block small). Same calibration as above.
+# they are added to the HNSW index in one batch (batch adds use every core and keep the exact
+# block small). Not tuned: the benchmark's density never makes a bucket that large.
 PENDING_MAX = 512
 # A story in the HNSW index is re-indexed when its size reaches this multiple of its size when
 # it was indexed (its direction has moved by then; before, the exact re-scoring covers it).
 REINDEX_GROWTH = 2
 # Candidates taken per bucket (exact block and HNSW index each): the best by the bucket's own
-# score, re-scored exactly by the caller.
-CANDIDATES = 50
+# score, re-scored exactly by the caller (calibration: see ``SKETCH_DIMS``).
+CANDIDATES = 100
 # Never evict a story whose last article is within window + this of the newest article: an
 # article up to this much older than the newest one seen is still compared exactly.
 EVICT_MARGIN_DAYS = 14.0
