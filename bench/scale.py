@@ -444,15 +444,22 @@ def check(n: int = 20_000) -> dict[str, float]:
     }
 
 
-def agree(n: int = 30_000) -> dict[str, float]:
+def agree(n: int = 20_000, sketch_min: int | None = None) -> dict[str, float]:
     """The index against exact search on the same stream, at the real density (2,700 a day):
     B³ of the index's stories against those of a full-dimension exact scan of every open story
-    (no sketches, no HNSW: the clusterer before the time-partitioned index)."""
+    (no sketches, no HNSW: the clusterer before the time-partitioned index). ``sketch_min``
+    lowers the bucket size from which sketches are used, to test them on a short stream."""
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1)
+    with threadpool_limits(1):
+        return _agree(n, sketch_min)
+
+
+def _agree(n: int, sketch_min: int | None) -> dict[str, float]:
     days = n / (1_000_000 / DAYS)
     fast = StoryIndex(dim=DIM)
+    if sketch_min is not None:
+        fast._index.sketch_min_stories = sketch_min
     exact = StoryIndex(dim=DIM, ann_min_stories=1 << 40)
     exact._index.sketch_min_stories = 1 << 40
     labels: dict[str, list[int]] = {"fast": [], "exact": []}

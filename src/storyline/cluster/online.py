@@ -2,10 +2,11 @@
 
 An article is compared with the stories that were active within ``WINDOW_DAYS`` of its date.
 Candidates come from an index partitioned by time (``cluster.index``: buckets of stories keyed
-by their last article, exact numpy search in small buckets, a ``usearch`` HNSW index in large
-ones; only the buckets the window reaches are searched) and the article joins
-the story whose members it is most similar to *on average* (the average-linkage criterion,
-computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``JOIN_THRESHOLD``;
+by their last article, exact numpy search over full or sketched mean vectors, a ``usearch``
+HNSW index in huge buckets; only the buckets the window reaches are searched) and the article
+joins the story whose members it is most similar to *on average* (the average-linkage
+criterion, computed in O(1) per story as ``v · sum(members) / n``) when that reaches
+``JOIN_THRESHOLD``;
 otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
 large, diverse story from swallowing everything near its middle.
 
@@ -15,8 +16,11 @@ change when new input arrives.
 Articles are fed in one total order that does not depend on the order of files on disk, nor
 on rowids or ingest times (``order_key``): publication time (UTC), undated articles last, ties
 broken by the sha256 of the raw bytes. An article without a publication date is compared with
-every open story, and a story with no dated article yet is open to every article: the ingest
-time says nothing about when a story happened.
+every story in memory, and a story with no dated article yet is open to every article: the
+ingest time says nothing about when a story happened. Stories that ended more than the window
+plus ``cluster.index.EVICT_MARGIN_DAYS`` before the newest article are evicted from memory (they
+stay in the store): an article that much older than the newest one founds a new story unless
+the index is reloaded (``StoryIndex.complete_from``).
 
 Stable ids with progress (see ``Workspace.ingest``): while an ingest runs, each chunk's articles
 are assigned *provisionally* as the chunk commits, so readers see stories grow; when the run
@@ -54,8 +58,8 @@ CLUSTERER = "storyline-online-avglink-1"
 JOIN_THRESHOLD = 0.55
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
-# Candidate search: stories bucketed by time, exact within small buckets, HNSW in large ones
-# (``cluster.index``; the constants and their calibration are there).
+# Candidate search: stories bucketed by time, exact (full or sketched) within buckets, HNSW in
+# huge ones; now per bucket (``cluster.index``; the constants and their calibration are there).
 ANN_MIN_STORIES = index.ANN_MIN_STORIES
 ANN_CANDIDATES = index.CANDIDATES
 
