@@ -6,9 +6,8 @@ by their last article, exact numpy search over full or sketched mean vectors, a 
 HNSW index in huge buckets; only the buckets the window reaches are searched) and the article
 joins the story whose members it is most similar to *on average* (the average-linkage
 criterion, computed in O(1) per story as ``v · sum(members) / n``) when that reaches
-``JOIN_THRESHOLD``;
-otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
-large, diverse story from swallowing everything near its middle.
+``JOIN_THRESHOLD``; otherwise it founds a new story. Average similarity rather than cosine to
+the centroid keeps a large, diverse story from swallowing everything near its middle.
 
 Story ids derive from the founding article's bytes, so they are stable across runs and never
 change when new input arrives.
