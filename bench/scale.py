@@ -351,6 +351,13 @@ def stream(n: int, days: float = DAYS) -> dict[str, object]:
             assign_total += b - a
             labels[k] = ids.setdefault(decision.story_id, len(ids))
             k += 1
+            if k % SLICE == 0:  # progress, on stderr (stdout carries the result)
+                print(
+                    f"[scale] {k:,} articles, {time.perf_counter() - wall0:.0f} s, "
+                    f"{len(index):,} stories in memory",
+                    file=sys.stderr,
+                    flush=True,
+                )
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     counts = np.asarray(index.counts)
     slices = []
