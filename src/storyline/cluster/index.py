@@ -61,10 +61,11 @@ BUCKET_DAYS = 7.0
 # the right story into a bucket's top ``CANDIDATES``.
 # ``SKETCH_DIMS`` and ``CANDIDATES`` were chosen with ``python -m bench.scale --agree 20000``
 # (synthetic stream at 2,700 articles a day; B³ F1 of the stories against a full 512-dim exact
-# scan): 64 dims / 50 candidates 0.969, 128 / 50 0.989, 256 / 50 0.997, 128 / 100 0.999 at
-# about the cost of 64 / 50.
+# scan): 64 dims / 50 candidates 0.969, 64 / 100 0.979, 128 / 50 0.989, 256 / 50 0.997,
+# 128 / 100 0.999. Cost at steady state (``--n 200000 --days 74``, 100k-200k slice, CPU mean
+# per assign): 128 / 100 1.51 ms, 64 / 100 0.96 ms; 64 / 100 is kept for speed.
 SKETCH_MIN_STORIES = 2_048
-SKETCH_DIMS = 128
+SKETCH_DIMS = 64
 SKETCH_SEED = 20_240_101
 # Stories in a bucket beyond which it gets an HNSW index (over the sketches). At 2,700 articles
 # a day a 7-day bucket holds ≈ 7,000 stories: a sketch scan over them (≈ 0.1 ms) is several times
