@@ -21,6 +21,7 @@ from bench import (
     match,
     prose,
     published,
+    scale,
     throughput,
     timeline,
 )
@@ -39,6 +40,7 @@ SECTIONS = {
     "entities": entities.run,
     "timeline": timeline.run,
     "throughput": throughput.run,
+    "scale": scale.run,
 }
 
 

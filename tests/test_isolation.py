@@ -76,10 +76,10 @@ def _patch_failures(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real_join = StoryIndex.join
 
-    def join(self: StoryIndex, key: str, member: Any) -> Any:
+    def join(self: StoryIndex, key: str, member: Any, **options: Any) -> Any:
         if key == CLUSTER_VICTIM[0]:
             raise FloatingPointError("simulated clustering bug")
-        return real_join(self, key, member)
+        return real_join(self, key, member, **options)
 
     monkeypatch.setattr(storyline.read, "read_document", read_document)
     monkeypatch.setattr(storyline.extract, "clean_dump", clean_dump)

@@ -2,6 +2,8 @@
 
 - ``cluster.order``: the total order articles are assigned in, and the clusterer's time
   arithmetic (timestamps that never overflow);
+- ``cluster.index``: ``CandidateIndex``, the candidate stories of an article, partitioned by
+  time (the window is part of the index);
 - ``cluster.online``: ``StoryIndex``, the open stories and the join-or-found decision;
 - ``cluster.revise``: the periodic pass that splits drifted stories and merges stories that
   grew together.

@@ -1,12 +1,13 @@
 """Cluster stage: each new article joins the best open story or opens a new one (online).
 
 An article is compared with the stories that were active within ``WINDOW_DAYS`` of its date.
-Candidates come from a vector index over story centroids — exact numpy search while the
-workspace is small, a ``usearch`` HNSW index beyond ``ANN_MIN_STORIES`` — and the article joins
-the story whose members it is most similar to *on average* (the average-linkage criterion,
-computed in O(1) per story as ``v · sum(members) / n``) when that reaches ``COSINE_JOIN_THRESHOLD``;
-otherwise it founds a new story. Average similarity rather than cosine to the centroid keeps a
-large, diverse story from swallowing everything near its middle.
+Candidates come from an index partitioned by time (``cluster.index``: buckets of stories keyed
+by their last article, exact numpy search over full or sketched mean vectors, a ``usearch``
+HNSW index in huge buckets; only the buckets the window reaches are searched) and the article
+joins the best of the nearest of them — by average linkage (``v · sum(members) / n``, O(1) per
+story), then scored by the learned matcher (``storyline.match``, story head, with a time prior
+on its odds) — when that reaches ``JOIN_THRESHOLD``; otherwise it founds a new story. Without a
+matcher (v1) the average linkage itself decides, at ``COSINE_JOIN_THRESHOLD``.
 
 Story ids derive from the founding article's bytes, so they are stable across runs and never
 change when new input arrives.
@@ -14,8 +15,11 @@ change when new input arrives.
 Articles are fed in one total order that does not depend on the order of files on disk, nor
 on rowids or ingest times (``order_key``): publication time (UTC), undated articles last, ties
 broken by the sha256 of the raw bytes. An article without a publication date is compared with
-every open story, and a story with no dated article yet is open to every article: the ingest
-time says nothing about when a story happened.
+every story in memory, and a story with no dated article yet is open to every article: the
+ingest time says nothing about when a story happened. Stories that ended more than the window
+plus ``cluster.index.EVICT_MARGIN_DAYS`` before the newest article are evicted from memory (they
+stay in the store): an article that much older than the newest one founds a new story unless
+the index is reloaded (``StoryIndex.complete_from``).
 
 Stable ids with progress (see ``Workspace.ingest``): while an ingest runs, each chunk's articles
 are assigned *provisionally* as the chunk commits, so readers see stories grow; when the run
@@ -39,6 +43,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from storyline.cluster import index
+from storyline.cluster.index import CandidateIndex
 from storyline.cluster.order import SECONDS_PER_DAY, timestamp
 from storyline.embed import unit
 from storyline.match.profile import Group, Profile
@@ -74,10 +80,10 @@ DECAY_PER_DAY = 0.5
 COSINE_JOIN_THRESHOLD = 0.55
 # Stories whose last article is older than this (relative to the new article) are closed to it.
 WINDOW_DAYS = 14.0
-# Below this many stories, exact search over all centroids is fast enough (≈ 340 q/s at 100k).
-ANN_MIN_STORIES = 200_000
-# Candidates looked at per article when the ANN index is used.
-ANN_CANDIDATES = 50
+# Candidate search: stories bucketed by time, exact (full or sketched) within buckets, HNSW in
+# huge ones; now per bucket (``cluster.index``; the constants and their calibration are there).
+ANN_MIN_STORIES = index.ANN_MIN_STORIES
+ANN_CANDIDATES = index.CANDIDATES
 
 
 # The learned scorer looks at this many candidates per article: the ones whose members are
@@ -154,10 +160,9 @@ class StoryIndex:
     window_days: float = WINDOW_DAYS
     ann_min_stories: int = ANN_MIN_STORIES
     scorer: GroupScorer | None = None
-    ids: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # by position; "" for a freed position
     _sums: Vector = field(init=False)
     _unit: Vector = field(init=False)
-    _ann: object | None = None
 
     def __post_init__(self) -> None:
         if self.threshold is None:  # the scorer's own, else the calibrated matcher's
@@ -168,11 +173,15 @@ class StoryIndex:
         self._sizes = np.zeros(0, dtype=np.int64)
         self._first = np.zeros(0, dtype=np.float64)  # NaN: no dated article yet
         self._last = np.zeros(0, dtype=np.float64)
-        self._position: dict[str, int] = {}  # the stories still open (not merged away)
+        self._position: dict[str, int] = {}  # the stories in memory (not evicted, not merged)
         self._groups: list[Group] = []
-        self._alive = np.zeros(0, dtype=bool)
+        self._free: list[int] = []  # positions of evicted or merged stories, to reuse
+        self._index = CandidateIndex(
+            dim=self.dim, window_days=self.window_days, ann_min_stories=self.ann_min_stories
+        )
 
     def __len__(self) -> int:
+        """Stories held in memory (evicted ones are only in the store)."""
         return len(self._position)
 
     def __contains__(self, story_id: object) -> bool:
@@ -292,14 +301,10 @@ class StoryIndex:
         self._first[i] = np.fmin(self._first[i], self._first[j])
         self._last[i] = np.fmax(self._last[i], self._last[j])
         self._groups[i].merge(self._groups[j])
-        self._alive[j] = False
         self._ann_update(i)
-        if self._ann is not None:
-            from usearch.index import Index
-
-            assert isinstance(self._ann, Index)
-            if self._ann.contains(j):
-                self._ann.remove(j)
+        self._index.remove(j)
+        self.ids[j] = ""
+        self._free.append(j)
 
     def centroid_sum(self, story_id: str) -> Vector:
         row: Vector = self._sums[self._position[story_id]]
@@ -309,53 +314,61 @@ class StoryIndex:
         i = self._position[story_id]
         return int(self._sizes[i]), float(self._first[i]), float(self._last[i])
 
+    def candidates(self, vector: Vector, t: float) -> npt.NDArray[np.int64]:
+        """Positions of the stories an article at ``t`` (a timestamp; NaN when undated) is
+        compared with: the open stories nearest it, from the time-partitioned index
+        (``cluster.index``). Stories ended long before the newest article are evicted from
+        memory first (see ``complete_from``)."""
+        for i in self._index.evict(t):
+            del self._position[self.ids[i]]
+            self.ids[i] = ""
+            self._free.append(i)
+        return self._index.search(vector, t)
+
+    @property
+    def complete_from(self) -> float:
+        """Stories whose last article is before this timestamp may have been evicted from
+        memory: an article earlier than this plus the window may miss its story (it then
+        founds a new one); reload the index from the store to assign such an article."""
+        return self._index.horizon
+
+    @property
+    def _ann(self) -> CandidateIndex | None:
+        """The candidate index when some bucket of it uses HNSW search (None: all exact)."""
+        return self._index if self._index.uses_ann else None
+
     # -- internals ----------------------------------------------------------------------------
 
     def _append(
         self, story_id: str, vector: Vector, size: int, first: float, last: float, group: Group
     ) -> None:
-        if len(self.ids) == self._sums.shape[0]:  # grow by doubling
-            grow = max(64, self._sums.shape[0])
-            self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
-            self._unit = np.vstack([self._unit, np.zeros((grow, self.dim), np.float32)])
-            self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
-            self._first = np.concatenate([self._first, np.full(grow, np.nan)])
-            self._last = np.concatenate([self._last, np.full(grow, np.nan)])
-            self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
-        i = len(self.ids)
-        self.ids.append(story_id)
-        self._groups.append(group)
+        if self._free:
+            i = self._free.pop()
+            self.ids[i] = story_id
+            self._groups[i] = group
+        else:
+            if len(self.ids) == self._sums.shape[0]:  # grow by doubling
+                grow = max(64, self._sums.shape[0])
+                self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
+                self._unit = np.vstack([self._unit, np.zeros((grow, self.dim), np.float32)])
+                self._sizes = np.concatenate([self._sizes, np.zeros(grow, np.int64)])
+                self._first = np.concatenate([self._first, np.full(grow, np.nan)])
+                self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            i = len(self.ids)
+            self.ids.append(story_id)
+            self._groups.append(group)
         self._position[story_id] = i
-        self._alive[i] = True
         self._sums[i] = vector
         self._unit[i] = unit(vector)
         self._sizes[i] = size
         self._first[i] = first
         self._last[i] = last
-        if self._ann is not None or len(self.ids) >= self.ann_min_stories:
-            self._ann_update(i)
-
-    def _in_window(self, idx: npt.NDArray[np.int64], t: float) -> npt.NDArray[np.bool_]:
-        if np.isnan(t):
-            return np.ones(len(idx), dtype=bool)
-        window = self.window_days * SECONDS_PER_DAY
-        first, last = self._first[idx], self._last[idx]
-        inside: npt.NDArray[np.bool_] = np.isnan(first) | (
-            (t >= first - window) & (t <= last + window)
-        )
-        return inside
-
-    def candidates(self, vector: Vector, t: float) -> npt.NDArray[np.int64]:
-        """Positions of the stories open at ``t`` (NaN: any time) worth scoring for ``vector``."""
-        n = len(self.ids)
-        idx = np.arange(n, dtype=np.int64) if self._ann is None else self._ann_search(vector)
-        found: npt.NDArray[np.int64] = idx[self._alive[idx] & self._in_window(idx, t)]
-        return found
+        self._ann_update(i)
 
     def _best(self, member: Profile, exclude: int = -1) -> tuple[str | None, float]:
         """The best open story for ``member`` and its score (average doc cosine without a
         scorer; else the scorer's, over the nearest candidates by that cosine)."""
-        if not self.ids:
+        if not self._position:
             return None, -1.0
         idx = self.candidates(member.doc, member.published)
         idx = idx[idx != exclude]
@@ -376,23 +389,7 @@ class StoryIndex:
         return best, score
 
     def _ann_update(self, i: int) -> None:
-        from usearch.index import Index
-
-        if self._ann is None:
-            self._ann = Index(ndim=self.dim, metric="cos", dtype="f16")
-            assert isinstance(self._ann, Index)
-            keys = np.arange(len(self.ids), dtype=np.uint64)
-            self._ann.add(keys, self._unit[: len(self.ids)])
-            return
-        assert isinstance(self._ann, Index)
-        if self._ann.contains(i):
-            self._ann.remove(i)
-        self._ann.add(i, self._unit[i])
-
-    def _ann_search(self, vector: Vector) -> npt.NDArray[np.int64]:
-        """Stories nearest by centroid direction: the candidates to score exactly."""
-        from usearch.index import Index
-
-        assert isinstance(self._ann, Index)
-        found = self._ann.search(vector, ANN_CANDIDATES)
-        return np.asarray(found.keys, dtype=np.int64)
+        """Tell the candidate index that story ``i`` was added or grew (it moves bucket or is
+        re-indexed there when needed)."""
+        mean = self._sums[i] / np.float32(self._sizes[i])
+        self._index.put(i, mean, int(self._sizes[i]), float(self._first[i]), float(self._last[i]))
