@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo.db
 
-.PHONY: install demo test lint types unit bench weights lock clean
+.PHONY: install browser demo test lint types unit bench weights lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+## browser: Debian's Chromium + ChromeDriver for the web app's browser tests (apt, as root)
+browser:
+	scripts/install-browser
+
 ## demo: ingest the seeds and the bundled sample pages, print the story table
 demo: $(STAMP)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
@@ -39,7 +43,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest -q
 
 ## bench: every quality and speed benchmark on ../shared/data, results into BENCHMARKS.md

@@ -10,14 +10,25 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.errors import NotFound
 from storyline.match import Explanation
 from storyline.query import Filters, bound
-from storyline.records import Article, DocError, Embedding, EntityMention, Story, TimelineEvent
+from storyline.records import (
+    Article,
+    Comparison,
+    DocError,
+    Embedding,
+    EntityMention,
+    Story,
+    TimelineEvent,
+)
 from storyline.store import EntitySummary, Store
 from storyline.timeline import StoryArticle, story_timeline
+
+if TYPE_CHECKING:
+    from storyline.pipeline import Pipeline
 
 DateBound = datetime | date | str | None
 
@@ -48,6 +59,17 @@ class EntityReport:
 
 class Reading:
     store: Store
+    _encoder_spec: str
+    _pipeline: Pipeline | None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The cleaning and embedding stages; models load on first use."""
+        if self._pipeline is None:  # models load on first use, not on open
+            from storyline.pipeline import Pipeline
+
+            self._pipeline = Pipeline.default(self._encoder_spec)
+        return self._pipeline
 
     def stories(
         self,
@@ -166,6 +188,15 @@ class Reading:
                 if wanted & {m.id for m in event.entities} or _names(event, keys):
                     events.append((story.id, event))
         return EntityReport(name, joined(self.store.entity_summaries(ids), {}), stories, events)
+
+    def compare(self, story_id: str) -> Comparison:
+        """What each source of one story (id or prefix) states and which others state it too:
+        its facts, each with every source's own statement (see ``storyline.compare``)."""
+        from storyline.compare import compare
+
+        story = self.store.resolve_id("story", story_id)
+        items = [StoryArticle(a, self._embedding(a.id)) for a in self.store.articles(story)]
+        return compare(story, items, self.pipeline.encoder.encode)
 
     # -- same story ----------------------------------------------------------------------
 

@@ -410,3 +410,87 @@ def published_text(value: datetime | None, granularity: str | None) -> str | Non
     if value is None:
         return None
     return value.date().isoformat() if granularity == DAY else value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement (a sentence, or a clause of a long one) of an article, as it was written.
+
+    ``start``/``end`` are offsets into the article's ``text`` (``text[start:end] == self.text``).
+    ``copies`` are the ids of the story's reprints of this article (``Article.copy_of``): they
+    state the same, and count once.
+    """
+
+    article: str
+    source: str | None
+    lang: str | None
+    text: str
+    start: int
+    end: int
+    copies: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "lang": self.lang, "text": self.text} | {
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "copies": list(self.copies),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something one or more sources of a story state: each source's own statement of it, in
+    its own language. ``text`` is a representative statement; ``missing`` are the story's
+    (independent) articles that do not state it."""
+
+    text: str
+    lang: str | None
+    statements: tuple[Statement, ...]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The ids of the articles that state it (reprints folded into their original)."""
+        return tuple(dict.fromkeys(s.article for s in self.statements))
+
+    @property
+    def shared(self) -> bool:
+        return len(self.sources) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``storyline compare --format jsonl``: one per fact."""
+        return {
+            "text": self.text,
+            "lang": self.lang,
+            "sources": list(self.sources),
+            "missing": list(self.missing),
+            "statements": [s.to_dict() for s in self.statements],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What each source of one story says: its facts (most widely stated first) over the
+    story's independent ``articles`` (reprints folded into the article they copy)."""
+
+    story: str
+    articles: tuple[str, ...]
+    facts: tuple[Fact, ...]
+
+    @property
+    def shared(self) -> tuple[Fact, ...]:
+        """The facts stated by more than one source."""
+        return tuple(f for f in self.facts if f.shared)
+
+    def only(self, article: str) -> tuple[Fact, ...]:
+        """The facts that only ``article`` states."""
+        return tuple(f for f in self.facts if f.sources == (article,))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "articles": list(self.articles),
+            "facts": [f.to_dict() for f in self.facts],
+            "only": {a: [self.facts.index(f) for f in self.only(a)] for a in self.articles},
+        }

@@ -113,7 +113,7 @@ def article_events(item: StoryArticle) -> list[Candidate]:
     )
     if not a.dates or not a.entities:
         return out
-    vectors = _vector_lookup(item.embedding)
+    vectors = vector_lookup(item.embedding)
     return out + _candidates(
         a, "text", _sentences(a), a.entities, a.dates, vectors, item.title_entities
     )
@@ -160,12 +160,13 @@ def _sentences(a: Article) -> list[tuple[int, int, str]]:
             langs = a.paragraph_langs
             lang = (langs[i] if i < len(langs) else None) or a.lang
             head = paragraph[:MAX_EVENT_PARAGRAPH_CHARS]
-            out += [(at + b, at + e, t) for b, e, t in _joined(head, split_sentences(head, lang))]
+            pieces = split_sentences(head, lang)
+            out += [(at + b, at + e, t) for b, e, t in sentence_spans(head, pieces)]
         at = end + 2  # the blank line between paragraphs
     return out
 
 
-def _joined(paragraph: str, pieces: list[str]) -> list[tuple[int, int, str]]:
+def sentence_spans(paragraph: str, pieces: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, sentence) of ``pieces`` in ``paragraph``, a piece shorter than
     ``MIN_EVENT_SENTENCE_CHARS`` joined to the one after it."""
     out: list[tuple[int, int, str]] = []
@@ -186,7 +187,7 @@ def _joined(paragraph: str, pieces: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _vector_lookup(embedding: Embedding | None) -> Callable[[str], Vector | None]:
+def vector_lookup(embedding: Embedding | None) -> Callable[[str], Vector | None]:
     """The stored vector of a sentence: the stored sentence equal to it, else one containing
     it or contained in it (the embed stage splits the same paragraphs the same way)."""
     if embedding is None or not len(embedding.sentences):

@@ -167,15 +167,6 @@ class Workspace(Reading):
         """The workspace's own files (database, -wal, -shm, -journal), absolute: never input."""
         return self.store.files
 
-    @property
-    def pipeline(self) -> Pipeline:
-        """The cleaning and embedding stages; models load on first use."""
-        if self._pipeline is None:  # models load on first use, not on open
-            from storyline.pipeline import Pipeline
-
-            self._pipeline = Pipeline.default(self._encoder_spec)
-        return self._pipeline
-
     # -- writing ------------------------------------------------------------------------------
 
     def ingest(
