@@ -191,12 +191,27 @@ class Reading:
 
     def compare(self, story_id: str) -> Comparison:
         """What each source of one story (id or prefix) states and which others state it too:
-        its facts, each with every source's own statement (see ``storyline.compare``)."""
-        from storyline.compare import compare
+        its facts, each with every source's own statement (see ``storyline.compare``). Past
+        ``compare.MAX_ARTICLES`` independent articles, the earliest are compared
+        (``Comparison.left_out`` names the others)."""
+        from storyline.compare import chosen, compare
+        from storyline.pipeline import link_entities, title_mentions
 
         story = self.store.resolve_id("story", story_id)
-        items = [StoryArticle(a, self._embedding(a.id)) for a in self.store.articles(story)]
-        return compare(story, items, self.pipeline.encoder.encode)
+        members = self.store.articles(story)
+        kept, copies, left_out = chosen(members)
+        wanted = {a.id for a in kept} | {c for a in kept for c in copies.get(a.id, ())}
+        items = []
+        for a in members:
+            if a.id not in wanted:
+                continue
+            if a.copy_of in wanted:  # a reprint: its statements are its original's
+                items.append(StoryArticle(a))
+                continue
+            title_entities, title_dates = title_mentions(a)
+            items.append(StoryArticle(a, self._embedding(a.id), title_entities, title_dates))
+        encode = self.pipeline.encoder.encode
+        return compare(story, items, encode, link=link_entities, left_out=left_out)
 
     # -- same story ----------------------------------------------------------------------
 

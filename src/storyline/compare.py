@@ -1,88 +1,351 @@
 """Compare sources: what each article of a story states, aligned across articles and languages.
 
 Pure functions over records (no file, no database): the workspace hands in each article of a
-story with its stored vectors (``timeline.StoryArticle``) and an encoder for the statements it
-has no stored vector of.
+story with its stored vectors and title mentions (``timeline.StoryArticle``), an encoder for the
+statements it has no stored vector of, and ``entities.link`` to join entity ids across
+languages.
 
-* **Statements**: the sentences of each article's text (``timeline.sentence_spans``), offsets
-  into ``Article.text``.
-* **Alignment**: two statements of *different* articles say the same thing when the cosine of
-  their vectors (the multilingual encoder of the embed stage) reaches ``SAME_FACT_COSINE``.
-* **Facts**: statements linked by alignment, transitively; each article's statements stay its
-  own evidence. Reprints (``Article.copy_of`` another member) count once, with their original.
+* **Which articles** (``chosen``): reprints (``Article.copy_of`` another member) fold into the
+  article they copy and count once; of the independent articles the ``MAX_ARTICLES`` earliest
+  published are compared (undated ones last), each with at most ``MAX_STATEMENTS`` statements
+  (its title first, then its text in order). ``Comparison.left_out`` / ``cut`` say what a cap
+  dropped, so the cost of a 5,000-article story stays that of ``MAX_ARTICLES``.
+* **Statements** (``statements``): the title and the sentences of the text (``sentencex``, any
+  language); a piece too short to be a sentence ("Moscow.", a stray "."), or one that starts in
+  lower case (the splitter cut "security. at the expense of ..."), joins the sentence before it.
+  A sentence over ``LONG_STATEMENT_CHARS`` is split into clauses at commas, semicolons and
+  colons (Latin and CJK punctuation), no clause under ``MIN_CLAUSE_CHARS``, so a sentence that
+  packs several facts ("... security guarantees, including against the background of talks in
+  Geneva and a meeting of the Russia-NATO Council in Brussels") states each on its own. What
+  has fewer than ``MIN_STATEMENT_LETTERS`` letters ("1680", "-1") is no statement.
+* **Alignment** (``scores``): the cosine of two statements' vectors (the multilingual encoder of
+  the embed stage: stored sentence vectors where a statement is a stored sentence, the others
+  encoded in one batch), plus ``ENTITY_WEIGHT`` times the share of entities (ids linked across
+  the story) they both name, plus ``ANCHOR_WEIGHT`` when they share a date or a number, minus
+  ``CONFLICT_WEIGHT`` when both give dates (of one granularity) or numbers and share none
+  (Jan 31 vs Jan 28).
+* **Facts** (``group``): average-linkage agglomeration over statements of *different* articles:
+  the best-scoring pairs first, two groups join when the mean score of their cross-article
+  pairs reaches ``SAME_FACT_SCORE``. A statement never joins through a statement of its own
+  article alone, and one loose pair cannot chain two unrelated groups together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import numpy as np
 
 from storyline.embed import split_sentences
-from storyline.records import Comparison, Fact, Statement, Vector
-from storyline.timeline import StoryArticle, sentence_spans
+from storyline.records import Article, Comparison, EntityMention, Fact, Statement, Vector
+from storyline.timeline import StoryArticle
 
-VERSION = "compare-1"
-# Cosine of two statements' vectors from which they state the same fact (provisional).
-SAME_FACT_COSINE = 0.6
+VERSION = "compare-2"
+
+# --- bounds ---------------------------------------------------------------------------------
+# Independent articles compared (the earliest published): the score matrix is at most
+# (MAX_ARTICLES * MAX_STATEMENTS)^2 = 3,200^2 float32 = 41 MB, and the statements not stored as
+# sentences are encoded once (~1 minute on 2 cores at the cap). A story's first reports carry
+# its facts; later ones mostly repeat them.
+MAX_ARTICLES = 40
+# Statements of one article (title first, text order): the 99th percentile of MEANTIME and the
+# seeds is far below (MEANTIME's longest article: 48 sentences).
+MAX_STATEMENTS = 80
+# Characters of a paragraph split into statements (the timeline caps the same way).
+MAX_PARAGRAPH_CHARS = 20_000
+
+# --- statements -----------------------------------------------------------------------------
+# A piece shorter than this (characters) is not a sentence of its own: a dateline place, an
+# abbreviation cut by the splitter, a stray "." (the embed stage's MIN_SENTENCE_CHARS).
+MIN_STATEMENT_CHARS = 20
+# Letters a statement needs: "1680", "-1", "28.01 05:35" state nothing (sidebar counters).
+MIN_STATEMENT_LETTERS = 12
+# Sentences longer than this (characters) are split into clauses. On the seeds the sentences
+# that pack several facts are 180-420 characters; single-fact sentences of MEANTIME mostly stay
+# under 150 (tuned on the seeds and MEANTIME airbus, `python -m bench.compare`).
+LONG_STATEMENT_CHARS = 150
+# The shortest clause: shorter pieces ("legally secured security guarantees") stay with the
+# piece before them (or after, at a sentence's start).
+MIN_CLAUSE_CHARS = 40
+
+# --- alignment ------------------------------------------------------------------------------
+# Weights on top of the cosine (USE multilingual v3: translations of one sentence score
+# 0.6-0.9, unrelated sentences of one story 0.1-0.4). Tuned on MEANTIME airbus (translations:
+# recall; different articles of the topic: precision) and the seeds, see bench/compare.py.
+ENTITY_WEIGHT = 0.15  # times the share of the fewer entities that both statements name
+ANCHOR_WEIGHT = 0.05  # a shared date value or number
+CONFLICT_WEIGHT = 0.15  # dates / numbers given by both, none in common
+# Mean cross-article score from which statements state one fact.
+SAME_FACT_SCORE = 0.6
 
 Encode = Callable[[Sequence[str]], Vector]
+Link = Callable[[Iterable[EntityMention]], dict[str, str]]
+
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|[，；：、]")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A statement with what alignment reads of it: its entities, dates and numbers."""
+
+    statement: Statement
+    entities: frozenset[str]
+    dates: frozenset[tuple[str, str]]  # (value, granularity)
+    numbers: frozenset[str]
+
+
+def chosen(
+    articles: Sequence[Article], limit: int = MAX_ARTICLES
+) -> tuple[list[Article], dict[str, list[str]], list[str]]:
+    """(compared articles, reprint ids by the original they copy, independent articles left
+    out by ``limit``). Compared: the earliest published independent articles, undated last."""
+    ids = {a.id for a in articles}
+    originals = [a for a in articles if not a.copy_of or a.copy_of not in ids]
+    copies: dict[str, list[str]] = {}
+    for a in articles:
+        if a.copy_of and a.copy_of in ids:
+            copies.setdefault(a.copy_of, []).append(a.id)
+    originals.sort(key=lambda a: (a.published or _FAR_FUTURE, a.id))
+    return originals[:limit], copies, [a.id for a in originals[limit:]]
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of one sentence: itself when short, else its pieces between
+    commas, semicolons, colons and sentence ends the splitter missed (inside quotes); a piece
+    under ``MIN_CLAUSE_CHARS`` stays with the one before it (the first, with the next)."""
+    if len(sentence) <= LONG_STATEMENT_CHARS:
+        return [(0, len(sentence))]
+    cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)]
+    cuts += [
+        m.end()
+        for m in _SENTENCE_END.finditer(sentence)
+        if sentence[m.end() :].lstrip(" \"“”«»'").strip()[:1].isupper()
+    ]
+    out: list[tuple[int, int]] = []
+    start = 0
+    for at in [*sorted(set(cuts)), len(sentence)]:
+        if at - start < MIN_CLAUSE_CHARS:
+            if out:  # too short: the end of the clause before
+                out[-1] = (out[-1][0], at)
+                start = at
+            continue  # else it opens the next one
+        out.append((start, at))
+        start = at
+    return [_strip(sentence, b, e) for b, e in out]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(paragraph: str, pieces: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of ``paragraph`` from the splitter's ``pieces``: a piece
+    shorter than ``MIN_STATEMENT_CHARS`` or starting in lower case continues the sentence before
+    it (the first of a paragraph opens the next one)."""
+    out: list[tuple[int, int]] = []
+    cursor, opened = 0, None
+    for piece in pieces:
+        found = paragraph.find(piece, cursor)
+        if found < 0:  # the splitter changed the text (it should not): skip the piece
+            continue
+        cursor = found + len(piece)
+        start = found if opened is None else opened
+        loose = len(piece) < MIN_STATEMENT_CHARS or piece[0].islower()
+        if loose and out and opened is None:
+            out[-1] = (out[-1][0], cursor)
+            continue
+        if cursor - start < MIN_STATEMENT_CHARS:
+            opened = start
+            continue
+        out.append((start, cursor))
+        opened = None
+    if opened is not None:
+        if out:
+            out[-1] = (out[-1][0], cursor)
+        else:
+            out.append((opened, cursor))
+    return out
 
 
 def statements(item: StoryArticle) -> list[Statement]:
-    """The statements of one article, in text order."""
+    """The statements of one article: its title, then its text's, in order (uncapped)."""
     a = item.article
     out: list[Statement] = []
+    if _worth(a.title):
+        out.append(Statement(a.id, a.site, a.lang, a.title, 0, len(a.title), field="title"))
     at = 0
     for i, paragraph in enumerate(a.paragraphs):
         langs = a.paragraph_langs
         lang = (langs[i] if i < len(langs) else None) or a.lang
-        for b, e, text in sentence_spans(paragraph, split_sentences(paragraph, lang)):
-            out.append(Statement(a.id, a.site, a.lang, text, at + b, at + e))
-        at += len(paragraph) + 2
+        head = paragraph[:MAX_PARAGRAPH_CHARS]
+        for b, e in sentence_spans(head, split_sentences(head, lang)):
+            for cb, ce in clauses(head[b:e]):
+                text = head[b + cb : b + ce]
+                if _worth(text):
+                    out.append(Statement(a.id, a.site, a.lang, text, at + b + cb, at + b + ce))
+        at += len(paragraph) + 2  # the blank line between paragraphs
     return out
 
 
-def compare(story_id: str, items: Sequence[StoryArticle], encode: Encode) -> Comparison:
-    """The comparison of one story's articles: its facts, most widely stated first."""
-    originals = [i for i in items if not i.article.copy_of]
-    copies: dict[str, list[str]] = {}
-    for i in items:
-        if i.article.copy_of:
-            copies.setdefault(i.article.copy_of, []).append(i.article.id)
-    said = [
-        replace(s, copies=tuple(copies.get(s.article, ())))
-        for item in originals
-        for s in statements(item)
-    ]
-    articles = tuple(i.article.id for i in originals)
+def _worth(text: str) -> bool:
+    return (
+        len(text) >= MIN_STATEMENT_CHARS and sum(c.isalpha() for c in text) >= MIN_STATEMENT_LETTERS
+    )
+
+
+def _read(item: StoryArticle, s: Statement, canonical: dict[str, str]) -> Said:
+    """What alignment reads of statement ``s`` of ``item``: mentions inside its span."""
+    a = item.article
+    if s.field == "title":
+        found_entities, found_dates = item.title_entities, item.title_dates
+    else:
+        found_entities, found_dates = a.entities, a.dates
+    inside = [d for d in found_dates if s.start <= d.start and d.end <= s.end]
+    spans = [(d.start - s.start, d.end - s.start) for d in inside]
+    numbers = {
+        m.group().replace(",", "").replace(".", "")
+        for m in _NUMBER.finditer(s.text)
+        if not any(b <= m.start() < e for b, e in spans)
+    }
+    return Said(
+        s,
+        frozenset(
+            canonical.get(m.id, m.id)
+            for m in found_entities
+            if s.start <= m.start and m.end <= s.end
+        ),
+        frozenset((d.value, d.granularity) for d in inside),
+        frozenset(numbers),
+    )
+
+
+def vectors_of(items: Sequence[StoryArticle], said: Sequence[Statement], encode: Encode) -> Vector:
+    """One unit vector per statement: the stored sentence vector of an equal sentence, the rest
+    encoded in one batch."""
+    stored: dict[str, Vector] = {}
+    for item in items:
+        e = item.embedding
+        if e is not None and len(e.sentences):
+            stored.update(zip(e.sentences, e.sentence_vectors, strict=True))
+    todo = list(dict.fromkeys(s.text for s in said if s.text not in stored))
+    if todo:
+        stored.update(zip(todo, encode(todo), strict=True))
     if not said:
-        return Comparison(story_id, articles, ())
-    vectors = encode([s.text for s in said])
-    owner = np.array([articles.index(s.article) for s in said])
-    sims = vectors @ vectors.T
-    parent = list(range(len(said)))
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.stack([stored[s.text] for s in said]).astype(np.float32)
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
 
-    for i, j in zip(*np.nonzero(np.triu(sims >= SAME_FACT_COSINE, 1)), strict=True):
-        if owner[i] != owner[j]:
-            parent[root(int(i))] = root(int(j))
-    groups: dict[int, list[int]] = {}
-    for k in range(len(said)):
-        groups.setdefault(root(k), []).append(k)
+def scores(said: Sequence[Said], vectors: Vector) -> Vector:
+    """The alignment score of every pair of statements (see the module doc)."""
+    out: Vector = (vectors @ vectors.T).astype(np.float32)
+    n = len(said)
+    for i in range(n):
+        a = said[i]
+        if not (a.entities or a.dates or a.numbers):
+            continue
+        for j in range(i + 1, n):
+            b = said[j]
+            extra = _extra(a, b)
+            if extra:
+                out[i, j] += extra
+                out[j, i] += extra
+    return out
+
+
+def _extra(a: Said, b: Said) -> float:
+    extra = 0.0
+    if a.entities and b.entities:
+        shared = len(a.entities & b.entities)
+        extra += ENTITY_WEIGHT * shared / min(len(a.entities), len(b.entities))
+    if (a.dates & b.dates) or (a.numbers & b.numbers):
+        extra += ANCHOR_WEIGHT
+    elif _conflict(a.dates, b.dates) or (a.numbers and b.numbers):
+        extra -= CONFLICT_WEIGHT
+    return extra
+
+
+def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Both give a date of one granularity, and no value in common."""
+    return bool({g for _, g in a} & {g for _, g in b}) and not (a & b)
+
+
+def group(owner: Sequence[int], score: Vector, threshold: float) -> list[list[int]]:
+    """Statements grouped by average linkage over cross-article pairs (see the module doc)."""
+    n = len(owner)
+    own = np.asarray(owner)
+    cross = own[:, None] != own[None, :]
+    members: dict[int, list[int]] = {k: [k] for k in range(n)}
+    root = list(range(n))
+    upper = np.triu(cross & (score >= threshold), 1)
+    pairs = sorted(zip(*np.nonzero(upper), strict=True), key=lambda p: -score[p[0], p[1]])
+    for i, j in pairs:
+        a, b = root[int(i)], root[int(j)]
+        if a == b:
+            continue
+        left, right = members[a], members[b]
+        block = score[np.ix_(left, right)]
+        mask = cross[np.ix_(left, right)]
+        if float(block[mask].mean()) < threshold:
+            continue
+        keep, gone = (a, b) if len(left) >= len(right) else (b, a)
+        members[keep] = members[keep] + members.pop(gone)
+        for k in members[keep]:
+            root[k] = keep
+    return sorted(members.values(), key=min)
+
+
+def compare(
+    story_id: str,
+    items: Sequence[StoryArticle],
+    encode: Encode,
+    link: Link | None = None,
+    left_out: Sequence[str] = (),
+) -> Comparison:
+    """The comparison of one story's articles: its facts, most widely stated first.
+
+    ``items`` are the story's members (reprints among them fold into their original; past
+    ``MAX_ARTICLES`` independent ones the latest are left out); ``left_out`` names members the
+    caller already left out (``chosen``), so the ``Comparison`` says it was capped."""
+    by_id = {i.article.id: i for i in items}
+    kept, copies, over = chosen([i.article for i in items])
+    left_out = (*left_out, *over)
+    picked = [by_id[a.id] for a in kept]
+    mentions = [m for i in picked for m in (*i.article.entities, *i.title_entities)]
+    canonical = link(mentions) if link is not None and mentions else {}
+    said: list[Said] = []
+    cut: list[str] = []
+    for item in picked:
+        found = statements(item)
+        if len(found) > MAX_STATEMENTS:
+            cut.append(item.article.id)
+        for s in found[:MAX_STATEMENTS]:
+            s = replace(s, copies=tuple(copies.get(s.article, ())))
+            said.append(_read(item, s, canonical))
+    articles = tuple(a.id for a in kept)
+    if not said:
+        return Comparison(story_id, articles, (), tuple(left_out), tuple(cut))
+    plain = [s.statement for s in said]
+    vectors = vectors_of(picked, plain, encode)
+    score = scores(said, vectors)
+    owner = [articles.index(s.article) for s in plain]
     facts = []
-    for members in groups.values():
-        centre = vectors[members].mean(axis=0)
-        best = members[int(np.argmax(vectors[members] @ centre))]
-        stated = tuple(said[k] for k in members)
+    for members in group(owner, score, SAME_FACT_SCORE):
+        block = score[np.ix_(members, members)]
+        best = members[int(np.argmax(block.sum(axis=1)))]
+        stated = tuple(plain[k] for k in members)
         have = {s.article for s in stated}
         missing = tuple(a for a in articles if a not in have)
-        facts.append((min(members), Fact(said[best].text, said[best].lang, stated, missing)))
+        fact = Fact(plain[best].text, plain[best].lang, stated, missing)
+        facts.append((min(members), fact))
     facts.sort(key=lambda f: (-len(f[1].sources), f[0]))
-    return Comparison(story_id, articles, tuple(f for _, f in facts))
+    return Comparison(story_id, articles, tuple(f for _, f in facts), tuple(left_out), tuple(cut))

@@ -418,7 +418,8 @@ class Statement:
 
     ``start``/``end`` are offsets into the article's ``text`` (``text[start:end] == self.text``).
     ``copies`` are the ids of the story's reprints of this article (``Article.copy_of``): they
-    state the same, and count once.
+    state the same, and count once. ``field`` is ``"text"``, or ``"title"`` for the headline
+    (offsets then into ``Article.title``).
     """
 
     article: str
@@ -428,6 +429,7 @@ class Statement:
     start: int
     end: int
     copies: tuple[str, ...] = ()
+    field: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article, "lang": self.lang, "text": self.text} | {
@@ -435,6 +437,7 @@ class Statement:
             "start": self.start,
             "end": self.end,
             "copies": list(self.copies),
+            "field": self.field,
         }
 
 
@@ -472,11 +475,21 @@ class Fact:
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """What each source of one story says: its facts (most widely stated first) over the
-    story's independent ``articles`` (reprints folded into the article they copy)."""
+    story's independent ``articles`` (reprints folded into the article they copy).
+
+    ``left_out`` are independent articles not compared (past ``compare.MAX_ARTICLES``), ``cut``
+    the compared ones whose statements past ``compare.MAX_STATEMENTS`` were not read."""
 
     story: str
     articles: tuple[str, ...]
     facts: tuple[Fact, ...]
+    left_out: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+
+    @property
+    def capped(self) -> bool:
+        """Whether a cap left articles or statements out of the comparison."""
+        return bool(self.left_out or self.cut)
 
     @property
     def shared(self) -> tuple[Fact, ...]:
@@ -493,4 +506,7 @@ class Comparison:
             "articles": list(self.articles),
             "facts": [f.to_dict() for f in self.facts],
             "only": {a: [self.facts.index(f) for f in self.only(a)] for a in self.articles},
+            "capped": self.capped,
+            "left_out": list(self.left_out),
+            "cut": list(self.cut),
         }
