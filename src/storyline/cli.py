@@ -19,6 +19,8 @@ import click
 from storyline import output
 from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED, StorylineError
 from storyline.export import EXPORT_FORMATS, KINDS
+from storyline.output import compare as compare_view
+from storyline.output.compare import COMPARE_FORMATS
 from storyline.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -295,6 +297,17 @@ def timeline(obj: Context, story_id: str, fmt: str) -> None:
     """A story's dated events (id or unique prefix), with every source that reports each."""
     with obj.workspace() as ws:
         output.mentions.timeline(ws.timeline(story_id), fmt)
+
+
+@cli.command()
+@click.argument("story_id")
+@format_option(COMPARE_FORMATS)
+@db_option
+@click.pass_obj
+def compare(obj: Context, story_id: str, fmt: str) -> None:
+    """What each source of a story states: its facts, who states each, who does not."""
+    with obj.workspace() as ws:
+        compare_view.comparison(ws.compare(story_id), fmt)
 
 
 @cli.command()
