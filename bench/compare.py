@@ -228,8 +228,9 @@ def run(data: Path = DEFAULT_DATA, keep: Path | None = None) -> str:
             "(`storyline compare`): statements (sentences, long ones cut into clauses) joined "
             "into facts by multilingual sentence-vector cosine plus linked entities, dates and "
             f"numbers (`SAME_FACT_SCORE` {cmp.SAME_FACT_SCORE}, `ENTITY_WEIGHT` "
-            f"{cmp.ENTITY_WEIGHT}, `ANCHOR_WEIGHT` {cmp.ANCHOR_WEIGHT}, `CONFLICT_WEIGHT` "
-            f"{cmp.CONFLICT_WEIGHT}). MEANTIME: each English article and its es/it/nl "
+            f"{cmp.ENTITY_WEIGHT}, `ANCHOR_WEIGHT` {cmp.ANCHOR_WEIGHT}, "
+            f"`DATE_CONFLICT_WEIGHT` {cmp.DATE_CONFLICT_WEIGHT}, `NUMBER_CONFLICT_WEIGHT` "
+            f"{cmp.NUMBER_CONFLICT_WEIGHT}). MEANTIME: each English article and its es/it/nl "
             "translations compared as one story (recall: a translation states every fact); "
             "each English article with the next one of its topic, in English and in a "
             "translation (precision: different reports should share little).",

@@ -22,8 +22,8 @@ languages.
   the embed stage: stored sentence vectors where a statement is a stored sentence, the others
   encoded in one batch), plus ``ENTITY_WEIGHT`` times the share of entities (ids linked across
   the story) they both name, plus ``ANCHOR_WEIGHT`` when they share a date or a number, minus
-  ``CONFLICT_WEIGHT`` when both give dates (of one granularity) or numbers and share none
-  (Jan 31 vs Jan 28).
+  ``DATE_CONFLICT_WEIGHT`` when both give dates of one granularity and share none (Jan 31 vs
+  Jan 28), minus ``NUMBER_CONFLICT_WEIGHT`` when both give numbers and share none.
 * **Facts** (``group``): average-linkage agglomeration over statements of *different* articles:
   the best-scoring pairs first, two groups join when the mean score of their cross-article
   pairs reaches ``SAME_FACT_SCORE``. A statement never joins through a statement of its own
@@ -75,11 +75,20 @@ MIN_CLAUSE_CHARS = 40
 # Weights on top of the cosine (USE multilingual v3: translations of one sentence score
 # 0.6-0.9, unrelated sentences of one story 0.1-0.4). Tuned on MEANTIME airbus (translations:
 # recall; different articles of the topic: precision) and the seeds, see bench/compare.py.
-ENTITY_WEIGHT = 0.15  # times the share of the fewer entities that both statements name
+ENTITY_WEIGHT = 0.05  # times the share of the fewer entities that both statements name
 ANCHOR_WEIGHT = 0.05  # a shared date value or number
-CONFLICT_WEIGHT = 0.15  # dates / numbers given by both, none in common
+# Both give dates of one granularity and none in common (Jan 31 vs Jan 28): resolved dates are
+# reliable, so this outweighs the cosine of two sentences that differ only in their date.
+DATE_CONFLICT_WEIGHT = 0.4
+# Both give numbers and none in common: weaker, numbers are written in many ways ("40 billion",
+# "40.000 millones": both read as 4 after dropping separators and trailing zeros, but "forty").
+NUMBER_CONFLICT_WEIGHT = 0.1
+# Clauses of two sentences that say the same as a whole (translations) score at least the
+# sentences' cosine minus this: a sentence cut into clauses one way in one language and
+# another way in the next stays one fact.
+SENTENCE_MARGIN = 0.15
 # Mean cross-article score from which statements state one fact.
-SAME_FACT_SCORE = 0.6
+SAME_FACT_SCORE = 0.55
 
 Encode = Callable[[Sequence[str]], Vector]
 Link = Callable[[Iterable[EntityMention]], dict[str, str]]
@@ -95,6 +104,7 @@ class Said:
     """A statement with what alignment reads of it: its entities, dates and numbers."""
 
     statement: Statement
+    sentence: str  # the whole sentence it is a clause of (itself when it is one)
     entities: frozenset[str]
     dates: frozenset[tuple[str, str]]  # (value, granularity)
     numbers: frozenset[str]
@@ -179,10 +189,16 @@ def sentence_spans(paragraph: str, pieces: Sequence[str]) -> list[tuple[int, int
 
 def statements(item: StoryArticle) -> list[Statement]:
     """The statements of one article: its title, then its text's, in order (uncapped)."""
+    return [s for s, _ in _statements(item)]
+
+
+def _statements(item: StoryArticle) -> list[tuple[Statement, str]]:
+    """Each statement of ``item`` with the whole sentence it comes from."""
     a = item.article
-    out: list[Statement] = []
+    out: list[tuple[Statement, str]] = []
     if _worth(a.title):
-        out.append(Statement(a.id, a.site, a.lang, a.title, 0, len(a.title), field="title"))
+        title = Statement(a.id, a.site, a.lang, a.title, 0, len(a.title), field="title")
+        out.append((title, a.title))
     at = 0
     for i, paragraph in enumerate(a.paragraphs):
         langs = a.paragraph_langs
@@ -192,7 +208,8 @@ def statements(item: StoryArticle) -> list[Statement]:
             for cb, ce in clauses(head[b:e]):
                 text = head[b + cb : b + ce]
                 if _worth(text):
-                    out.append(Statement(a.id, a.site, a.lang, text, at + b + cb, at + b + ce))
+                    found = Statement(a.id, a.site, a.lang, text, at + b + cb, at + b + ce)
+                    out.append((found, head[b:e]))
         at += len(paragraph) + 2  # the blank line between paragraphs
     return out
 
@@ -203,7 +220,7 @@ def _worth(text: str) -> bool:
     )
 
 
-def _read(item: StoryArticle, s: Statement, canonical: dict[str, str]) -> Said:
+def _read(item: StoryArticle, s: Statement, sentence: str, canonical: dict[str, str]) -> Said:
     """What alignment reads of statement ``s`` of ``item``: mentions inside its span."""
     a = item.article
     if s.field == "title":
@@ -213,12 +230,13 @@ def _read(item: StoryArticle, s: Statement, canonical: dict[str, str]) -> Said:
     inside = [d for d in found_dates if s.start <= d.start and d.end <= s.end]
     spans = [(d.start - s.start, d.end - s.start) for d in inside]
     numbers = {
-        m.group().replace(",", "").replace(".", "")
+        m.group().replace(",", "").replace(".", "").rstrip("0") or "0"
         for m in _NUMBER.finditer(s.text)
         if not any(b <= m.start() < e for b, e in spans)
     }
     return Said(
         s,
+        sentence,
         frozenset(
             canonical.get(m.id, m.id)
             for m in found_entities
@@ -229,25 +247,28 @@ def _read(item: StoryArticle, s: Statement, canonical: dict[str, str]) -> Said:
     )
 
 
-def vectors_of(items: Sequence[StoryArticle], said: Sequence[Statement], encode: Encode) -> Vector:
-    """One unit vector per statement: the stored sentence vector of an equal sentence, the rest
+def vectors_of(items: Sequence[StoryArticle], texts: Sequence[str], encode: Encode) -> Vector:
+    """One unit vector per text: the stored sentence vector of an equal sentence, the rest
     encoded in one batch."""
     stored: dict[str, Vector] = {}
     for item in items:
         e = item.embedding
         if e is not None and len(e.sentences):
             stored.update(zip(e.sentences, e.sentence_vectors, strict=True))
-    todo = list(dict.fromkeys(s.text for s in said if s.text not in stored))
+    todo = list(dict.fromkeys(t for t in texts if t not in stored))
     if todo:
         stored.update(zip(todo, encode(todo), strict=True))
-    if not said:
+    if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([stored[s.text] for s in said]).astype(np.float32)
+    return np.stack([stored[t] for t in texts]).astype(np.float32)
 
 
-def scores(said: Sequence[Said], vectors: Vector) -> Vector:
-    """The alignment score of every pair of statements (see the module doc)."""
+def scores(said: Sequence[Said], vectors: Vector, sentences: Vector | None = None) -> Vector:
+    """The alignment score of every pair of statements (see the module doc); ``sentences``:
+    the vectors of their whole sentences."""
     out: Vector = (vectors @ vectors.T).astype(np.float32)
+    if sentences is not None:
+        out = np.maximum(out, sentences @ sentences.T - SENTENCE_MARGIN).astype(np.float32)
     n = len(said)
     for i in range(n):
         a = said[i]
@@ -267,10 +288,12 @@ def _extra(a: Said, b: Said) -> float:
     if a.entities and b.entities:
         shared = len(a.entities & b.entities)
         extra += ENTITY_WEIGHT * shared / min(len(a.entities), len(b.entities))
-    if (a.dates & b.dates) or (a.numbers & b.numbers):
+    if _conflict(a.dates, b.dates):
+        extra -= DATE_CONFLICT_WEIGHT
+    elif (a.dates & b.dates) or (a.numbers & b.numbers):
         extra += ANCHOR_WEIGHT
-    elif _conflict(a.dates, b.dates) or (a.numbers and b.numbers):
-        extra -= CONFLICT_WEIGHT
+    elif a.numbers and b.numbers:
+        extra -= NUMBER_CONFLICT_WEIGHT
     return extra
 
 
@@ -325,18 +348,20 @@ def compare(
     said: list[Said] = []
     cut: list[str] = []
     for item in picked:
-        found = statements(item)
+        found = _statements(item)
         if len(found) > MAX_STATEMENTS:
             cut.append(item.article.id)
-        for s in found[:MAX_STATEMENTS]:
+        for s, sentence in found[:MAX_STATEMENTS]:
             s = replace(s, copies=tuple(copies.get(s.article, ())))
-            said.append(_read(item, s, canonical))
+            said.append(_read(item, s, sentence, canonical))
     articles = tuple(a.id for a in kept)
     if not said:
         return Comparison(story_id, articles, (), tuple(left_out), tuple(cut))
     plain = [s.statement for s in said]
-    vectors = vectors_of(picked, plain, encode)
-    score = scores(said, vectors)
+    texts = [s.text for s in plain]
+    whole = [s.sentence for s in said]
+    both = vectors_of(picked, texts + whole, encode)
+    score = scores(said, both[: len(texts)], both[len(texts) :])
     owner = [articles.index(s.article) for s in plain]
     facts = []
     for members in group(owner, score, SAME_FACT_SCORE):
