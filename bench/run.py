@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench import (
     clustering,
+    compare,
     dates,
     decoding,
     dedup,
@@ -39,6 +40,7 @@ SECTIONS = {
     "dates": dates.run,
     "entities": entities.run,
     "timeline": timeline.run,
+    "compare": compare.run,
     "throughput": throughput.run,
     "scale": scale.run,
 }
