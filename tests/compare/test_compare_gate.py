@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 
 import pytest
+from bench import compare as bench
 
 import storyline
-from bench import compare as bench
 
 pytestmark = pytest.mark.data
 

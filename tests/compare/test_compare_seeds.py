@@ -47,14 +47,16 @@ ONLY = {
 @pytest.fixture(scope="module")
 def comparison(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comparison]:
     work = tmp_path_factory.mktemp("compare-seeds")
-    records = []
+    records: list[dict[str, str | None]] = []
     for article in clean_documents(sorted(seeds_dir.glob("*.txt"))):
         assert isinstance(article, Article), article
         name = Path(article.source).name[:3]
-        record = {"id": name, "title": article.title, "text": article.text, "lang": article.lang}
+        record: dict[str, str | None] = {"id": name, "title": article.title, "text": article.text}
+        record["lang"] = article.lang
         records.append(record | {"site": f"seed-{name}.example", "published": PUBLISHED[name]})
         if name == "002":
-            reprint = {"id": REPRINT, "site": "reprint.example", "published": "2022-01-29"}
+            reprint: dict[str, str | None] = {"id": REPRINT, "site": "reprint.example"}
+            reprint["published"] = "2022-01-29"
             records.append(record | reprint)
     jsonl = work / "seeds.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
