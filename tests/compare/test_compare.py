@@ -42,9 +42,9 @@ def test_long_sentences_split_into_clauses_short_ones_do_not() -> None:
     short = "The bridge reopened on Monday, the city said."
     assert cmp.clauses(short) == [(0, len(short))]
     long = (
-        "The main topic of the call was security guarantees, including against the background of "
-        "recent "
-        "Russian-American talks in Geneva and a meeting of the Russia-NATO Council in Brussels"
+        "The main topic of the call was security guarantees, including against the background "
+        "of recent Russian-American talks in Geneva and a meeting of the Russia-NATO Council "
+        "in Brussels"
     )
     spans = cmp.clauses(long)
     parts = [long[b:e] for b, e in spans]
