@@ -230,7 +230,8 @@ def run(data: Path = DEFAULT_DATA, keep: Path | None = None) -> str:
             f"numbers (`SAME_FACT_SCORE` {cmp.SAME_FACT_SCORE}, `ENTITY_WEIGHT` "
             f"{cmp.ENTITY_WEIGHT}, `ANCHOR_WEIGHT` {cmp.ANCHOR_WEIGHT}, "
             f"`DATE_CONFLICT_WEIGHT` {cmp.DATE_CONFLICT_WEIGHT}, `NUMBER_CONFLICT_WEIGHT` "
-            f"{cmp.NUMBER_CONFLICT_WEIGHT}). MEANTIME: each English article and its es/it/nl "
+            f"{cmp.NUMBER_CONFLICT_WEIGHT}; clauses score at least their sentences' cosine less "
+            f"`SENTENCE_MARGIN` {cmp.SENTENCE_MARGIN}). MEANTIME: each English article and its es/it/nl "
             "translations compared as one story (recall: a translation states every fact); "
             "each English article with the next one of its topic, in English and in a "
             "translation (precision: different reports should share little).",
