@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from storyline.embed import split_sentences
 from storyline.records import Article, Comparison, EntityMention, Fact, Statement, Vector
@@ -278,37 +279,43 @@ def scores(said: Sequence[Said], vectors: Vector, sentences: Vector | None = Non
     out: Vector = (vectors @ vectors.T).astype(np.float32)
     if sentences is not None:
         out = np.maximum(out, sentences @ sentences.T - SENTENCE_MARGIN).astype(np.float32)
-    n = len(said)
-    for i in range(n):
-        a = said[i]
-        if not (a.entities or a.dates or a.numbers):
-            continue
-        for j in range(i + 1, n):
-            b = said[j]
-            extra = _extra(a, b)
-            if extra:
-                out[i, j] += extra
-                out[j, i] += extra
+    entities = _incidence([s.entities for s in said])
+    named = entities.sum(axis=1)
+    fewer = np.minimum.outer(named, named)
+    share = np.divide(entities @ entities.T, fewer, out=np.zeros_like(out), where=fewer > 0)
+    same_date = _overlap([s.dates for s in said])
+    same_granularity = _overlap([{g for _, g in s.dates} for s in said])
+    same_number = _overlap([s.numbers for s in said])
+    counted = np.array([bool(s.numbers) for s in said])
+    extra = ENTITY_WEIGHT * share
+    extra += np.where(
+        same_granularity & ~same_date,
+        -DATE_CONFLICT_WEIGHT,
+        np.where(
+            same_date | same_number,
+            ANCHOR_WEIGHT,
+            np.where(np.logical_and.outer(counted, counted), -NUMBER_CONFLICT_WEIGHT, 0.0),
+        ),
+    )
+    result: Vector = (out + extra).astype(np.float32)
+    return result
+
+
+def _incidence(sets: Sequence[Iterable[object]]) -> Vector:
+    """A 0/1 matrix: one row per set, one column per value of any of them."""
+    columns: dict[object, int] = {}
+    cells = [(i, columns.setdefault(v, len(columns))) for i, vs in enumerate(sets) for v in vs]
+    out = np.zeros((len(sets), max(len(columns), 1)), dtype=np.float32)
+    for i, j in cells:
+        out[i, j] = 1.0
     return out
 
 
-def _extra(a: Said, b: Said) -> float:
-    extra = 0.0
-    if a.entities and b.entities:
-        shared = len(a.entities & b.entities)
-        extra += ENTITY_WEIGHT * shared / min(len(a.entities), len(b.entities))
-    if _conflict(a.dates, b.dates):
-        extra -= DATE_CONFLICT_WEIGHT
-    elif (a.dates & b.dates) or (a.numbers & b.numbers):
-        extra += ANCHOR_WEIGHT
-    elif a.numbers and b.numbers:
-        extra -= NUMBER_CONFLICT_WEIGHT
-    return extra
-
-
-def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
-    """Both give a date of one granularity, and no value in common."""
-    return bool({g for _, g in a} & {g for _, g in b}) and not (a & b)
+def _overlap(sets: Sequence[Iterable[object]]) -> npt.NDArray[np.bool_]:
+    """Whether each two of ``sets`` have a value in common."""
+    m = _incidence(sets)
+    overlap: npt.NDArray[np.bool_] = (m @ m.T) > 0
+    return overlap
 
 
 def group(owner: Sequence[int], score: Vector, threshold: float) -> list[list[int]]:
