@@ -383,7 +383,7 @@ def compare(
     for members in group(owner, score, SAME_FACT_SCORE):
         block = score[np.ix_(members, members)]
         best = members[int(np.argmax(block.sum(axis=1)))]
-        stated = tuple(plain[k] for k in members)
+        stated = tuple(plain[k] for k in sorted(members))  # article order, then text order
         have = {s.article for s in stated}
         missing = tuple(a for a in articles if a not in have)
         fact = Fact(plain[best].text, plain[best].lang, stated, missing)

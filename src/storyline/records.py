@@ -505,7 +505,9 @@ class Comparison:
             "story": self.story,
             "articles": list(self.articles),
             "facts": [f.to_dict() for f in self.facts],
-            "only": {a: [self.facts.index(f) for f in self.only(a)] for a in self.articles},
+            "only": {
+                a: [i for i, f in enumerate(self.facts) if f.sources == (a,)] for a in self.articles
+            },
             "capped": self.capped,
             "left_out": list(self.left_out),
             "cut": list(self.cut),
