@@ -27,6 +27,7 @@ from storyline.web.site import Site
 log = logging.getLogger(__name__)
 
 View = Callable[[Site, Request], dict[str, Any]]
+Extra = Callable[[Site, dict[str, Any]], dict[str, Any]]
 Endpoint = Callable[[Request], Response]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +48,6 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -61,6 +61,7 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 
 def wants_json(request: Request) -> bool:
+    """A ``.json`` route, or a client that asks for JSON (``Accept: application/json``)."""
     accept = request.headers.get("accept", "")
     return request.url.path.endswith(".json") or JSON_TYPE in accept
 
@@ -75,13 +76,14 @@ def error_response(
 
 
 def twin(
-    site: Site, env: jinja2.Environment, view: View, template: str
+    site: Site, env: jinja2.Environment, view: View, template: str, extra: Extra | None = None
 ) -> tuple[Endpoint, Endpoint]:
-    """The HTML and the JSON endpoint of ``view``."""
+    """The HTML and the JSON endpoint of ``view``; ``extra`` adds what only the page shows
+    (labels for ids) as the template's ``extra``, leaving the JSON exactly the view's data."""
 
-    def run(request: Request) -> dict[str, Any] | Response:
+    def guarded(request: Request, make: Callable[[], Response]) -> Response:
         try:
-            return view(site, request)
+            return make()
         except StorylineError as exc:
             return error_response(request, env, exc.http_status, str(exc))
         except HTTPException as exc:
@@ -90,20 +92,19 @@ def twin(
             log.exception("%s failed", request.url.path)
             return error_response(request, env, 500, "internal error: see the server's log")
 
+    def render(request: Request) -> Response:
+        data = view(site, request)
+        accept = request.headers.get("accept", "")
+        if JSON_TYPE in accept and "text/html" not in accept:
+            return json_response(data)  # an API client on the page's own URL
+        more = extra(site, data) if extra is not None else {}
+        html = env.get_template(template).render(page=data, extra=more, query=request.query_params)
+        return HTMLResponse(html)
+
     def page(request: Request) -> Response:
-        data = run(request)
-        if isinstance(data, Response):
-            return data
-        if JSON_TYPE in request.headers.get(
-            "accept", ""
-        ) and "text/html" not in request.headers.get("accept", ""):
-            return json_response(data)
-        return HTMLResponse(
-            env.get_template(template).render(page=data, query=request.query_params)
-        )
+        return guarded(request, lambda: render(request))
 
     def json(request: Request) -> Response:
-        data = run(request)
-        return data if isinstance(data, Response) else json_response(data)
+        return guarded(request, lambda: json_response(view(site, request)))
 
     return page, json

@@ -61,6 +61,18 @@ def story_list(site: Site, request: Request) -> dict[str, Any]:
     }
 
 
+# Characters of a title standing in for an article's outlet when it has no site.
+LABEL_CHARS = 48
+
+
+def label(a: Article) -> str:
+    """How an article is named where its outlet is meant: its site, else its title (cut)."""
+    if a.site:
+        return a.site
+    title = " ".join(a.title.split())
+    return (title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…") or a.id
+
+
 def article_row(a: Article) -> dict[str, Any]:
     """An article as one row of a story's listing."""
     return {
@@ -73,6 +85,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "link": params.safe_url(a.url),
         "country": params.country_of(a.url, a.site),
         "copy_of": a.copy_of,
+        "label": label(a),
     }
 
 
@@ -96,10 +109,11 @@ def _story_data(site: Site, story: Story) -> dict[str, Any]:
     events = [e.to_dict() for e in ws.timeline(story.id)]
     entities = [e.to_dict() for e in ws.entities(story.id)]
     rows = [article_row(a) for a in articles]
+    labels = {r["id"]: r["label"] for r in rows}
     return {
         "story": story.to_dict(),
         "timeline": events,
-        "chart": timeline_chart(events),
+        "chart": timeline_chart(events, labels),
         "entities": [e for e in entities if e["type"] != "LOC"],
         "places": [e for e in entities if e["type"] == "LOC"],
         "sources": _sources(rows),
@@ -128,3 +142,16 @@ def compare_page(site: Site, request: Request) -> dict[str, Any]:
 
     comparison = site.comparisons.get((story.id, site.data_version()), compute)
     return comparison.to_dict()
+
+
+def compare_extra(site: Site, data: dict[str, Any]) -> dict[str, Any]:
+    """What the comparison page shows besides ``Comparison.to_dict()``: the story's title and
+    each source's name and language (the JSON twin stays exactly the comparison)."""
+    ws = site.workspace()
+    story = ws.story(data["story"])
+    found = {a.id: a for a in ws.store.articles(ids=data["articles"])}
+    sources = {
+        i: {"label": label(a), "lang": a.lang, "title": a.title, "site": a.site}
+        for i, a in found.items()
+    }
+    return {"title": story.title, "sources": sources}

@@ -77,8 +77,9 @@ def _cut(text: str, width: int = TEXT_CHARS) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def timeline_chart(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows (``kind`` ``"event"`` or ``"gap"``) with their ``y``, and the chart's size."""
+def timeline_chart(events: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
+    """Rows (``kind`` ``"event"`` or ``"gap"``) with their ``y``, and the chart's size;
+    ``labels`` name the articles (their outlet) in each event's line of sources."""
     rows: list[dict[str, Any]] = []
     y = TOP
     previous: date | None = None
@@ -90,7 +91,7 @@ def timeline_chart(events: list[dict[str, Any]]) -> dict[str, Any]:
             )
             y += GAP_ROW
         previous = day or previous
-        sources = event["sources"] or event["articles"]
+        sources = list(dict.fromkeys(labels.get(a, a) for a in event["articles"]))
         meta = f"{len(sources)} source{'s' * (len(sources) != 1)}: " + ", ".join(sources)
         if event["languages"]:
             meta += " · " + ", ".join(event["languages"])
