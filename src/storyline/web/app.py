@@ -35,9 +35,10 @@ from storyline.web.stories import compare_extra, compare_page, story_list, story
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(path: str | Path, encoder: str = "use") -> Starlette:
+def create_app(path: str | Path, encoder: str = "use", warm: bool = False) -> Starlette:
     """The web app over the workspace file at ``path``, opened read-only (``WorkspaceMissing``
-    when there is none: ``serve`` never creates one)."""
+    when there is none: ``serve`` never creates one). ``warm`` loads the reading models at
+    start-up (``Site.warm``) rather than on the first pages that need them."""
     from storyline import __version__
 
     site = Site(path, encoder=encoder)
@@ -67,6 +68,8 @@ def create_app(path: str | Path, encoder: str = "use") -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            site.warm()
         yield
         site.close()
 

@@ -55,6 +55,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def json_bytes(data: Any) -> bytes:
+    return dumps(data).encode("utf-8")
+
+
 def json_response(data: Any, status: int = 200) -> Response:
     """JSON with C1, bidi controls and U+2028/2029 ``\\u``-escaped (``output.text.dumps``)."""
     return Response(dumps(data), status_code=status, media_type=JSON_TYPE)
@@ -92,19 +96,41 @@ def twin(
             log.exception("%s failed", request.url.path)
             return error_response(request, env, 500, "internal error: see the server's log")
 
+    def cached(request: Request, kind: str, make: Callable[[dict[str, Any]], bytes]) -> Response:
+        """The response body of the view's data as ``kind`` (html or json), cached per URL,
+        reader language and data version; pages still being computed in the background
+        (``pending``) are not cached."""
+        key = (
+            kind,
+            request.url.path,
+            request.url.query,
+            request.headers.get("accept-language", ""),
+            site.data_version(),
+        )
+        media = JSON_TYPE if kind == "json" else "text/html; charset=utf-8"
+        body = site.pages.peek(key)
+        if body is None:
+            data = view(site, request)
+            body = make(data)
+            if not data.get("pending"):
+                site.pages.get(key, lambda: body)
+        return Response(body, media_type=media)
+
+    def html(request: Request, data: dict[str, Any]) -> bytes:
+        more = extra(site, data) if extra is not None else {}
+        query = request.query_params
+        return env.get_template(template).render(page=data, extra=more, query=query).encode()
+
     def render(request: Request) -> Response:
-        data = view(site, request)
         accept = request.headers.get("accept", "")
         if JSON_TYPE in accept and "text/html" not in accept:
-            return json_response(data)  # an API client on the page's own URL
-        more = extra(site, data) if extra is not None else {}
-        html = env.get_template(template).render(page=data, extra=more, query=request.query_params)
-        return HTMLResponse(html)
+            return cached(request, "json", json_bytes)  # an API client on the page's own URL
+        return cached(request, "html", lambda data: html(request, data))
 
     def page(request: Request) -> Response:
         return guarded(request, lambda: render(request))
 
     def json(request: Request) -> Response:
-        return guarded(request, lambda: json_response(view(site, request)))
+        return guarded(request, lambda: cached(request, "json", json_bytes))
 
     return page, json
