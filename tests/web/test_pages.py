@@ -136,6 +136,26 @@ def test_timeline_layout_breaks_long_silences() -> None:
     assert chart["rows"][0]["meta"].startswith("2 sources: A, B")
     ys = [r["y"] for r in chart["rows"]]
     assert ys == sorted(ys) and chart["height"] > ys[-1]
+    assert chart["shown"] == chart["total"] == 3
+
+
+def test_timeline_layout_draws_the_most_reported_events() -> None:
+    many = [
+        {
+            "date": f"2022-01-{1 + i % 28:02d}",
+            "planned": False,
+            "text": f"event {i}",
+            "articles": ["a"] * (1 + (i % 5 == 0)),
+            "languages": [],
+        }
+        for i in range(svg.CHART_EVENTS * 2)
+    ]
+    chart = svg.timeline_chart(many, {})
+    drawn = [r["text"] for r in chart["rows"] if r["kind"] == "event"]
+    assert chart["total"] == len(many) and chart["shown"] == len(drawn) == svg.CHART_EVENTS
+    shared = [f"event {i}" for i in range(len(many)) if i % 5 == 0]
+    assert set(shared) <= set(drawn)  # every event of two articles is drawn
+    assert drawn == [t for t in (e["text"] for e in many) if t in drawn]  # in date order
 
 
 @pytest.mark.parametrize(
