@@ -94,6 +94,11 @@ class Reading:
         )
         return self.store.find_stories(where)
 
+    def find_stories(self, where: Filters) -> list[Story]:
+        """Stories matching a whole ``Filters`` record: also its ``order`` (``"newest"``),
+        ``offset`` (pages) and ``entities`` (ids, see ``entity_ids``) — the web app's list."""
+        return self.store.find_stories(where)
+
     def story(self, story_id: str) -> Story:
         """One story by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
         return self.store.story(self.store.resolve_id("story", story_id))
@@ -168,6 +173,13 @@ class Reading:
         ]
         return joined(summaries, link_entities(mentions) if mentions else {})
 
+    def entity_ids(self, name: str) -> list[str]:
+        """The ids of the entities called ``name`` in any language or inflection (or with that
+        id): what ``entity`` reports on, and what ``Filters.entities`` filters by."""
+        from storyline.entities import search_keys
+
+        return self.store.entity_ids({name, *search_keys(name)})
+
     def entity(self, name: str) -> EntityReport:
         """Every story and dated event of the entity called ``name`` in any language (looked up
         under ``entities.search_keys``; an entity id works too). Events come from the
@@ -175,7 +187,7 @@ class Reading:
         from storyline.entities import search_keys
 
         keys = {name, *search_keys(name)}
-        ids = self.store.entity_ids(keys)
+        ids = self.entity_ids(name)
         if not ids:
             raise NotFound(
                 f"no entity named {name!r}: list a story's entities with `storyline entities STORY`"

@@ -34,6 +34,19 @@ class Filters:
     until: datetime | None = None
     min_size: int = 1
     limit: int | None = None
+    # Stories only: ``"size"`` (largest first) or ``"newest"`` (latest ``last_date`` first),
+    # rows skipped before ``limit`` (a page), and entity ids one of their articles must name.
+    order: str = "size"
+    offset: int = 0
+    entities: tuple[str, ...] | None = None
+
+
+# ``Filters.order`` values: the SQL ORDER BY of each (ties broken by id, so pages are stable).
+STORY_ORDERS = {
+    "size": "size DESC, last_date DESC, id",
+    # ``last_date`` first, so the ``stories_last`` index walks the newest without a sort.
+    "newest": "last_date DESC, first_date DESC, id",
+}
 
 
 def bound(value: datetime | date | str | None, end: bool = False) -> datetime | None:

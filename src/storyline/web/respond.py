@@ -1,0 +1,136 @@
+"""Responses: one page's HTML and its JSON twin from the same data, and the error shapes.
+
+A view is a function ``(site, request) -> dict`` of JSON-ready data; ``twin`` makes the two
+endpoints of it: the HTML one renders that dict through a template, the ``.json`` one returns
+it. Errors of the library (``NotFound`` 404, ``InputError`` 400, ...) carry their HTTP status;
+JSON routes, and any request that accepts ``application/json``, get ``{"ok": false, "error":
+..., "status": N}``, pages a plain page with the message (escaped like everything else).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from storyline.errors import StorylineError
+from storyline.output.text import dumps
+from storyline.web.site import Site
+
+log = logging.getLogger(__name__)
+
+View = Callable[[Site, Request], dict[str, Any]]
+Extra = Callable[[Site, dict[str, Any]], dict[str, Any]]
+Endpoint = Callable[[Request], Response]
+
+TEMPLATES = Path(__file__).parent / "templates"
+JSON_TYPE = "application/json"
+
+
+def story_url(story_id: str, suffix: str = "") -> str:
+    return f"/stories/{quote(story_id, safe='')}{suffix}"
+
+
+def article_url(article_id: str, suffix: str = "") -> str:
+    # Article ids may be URLs (an RSS item's link): every "/" is escaped into the path.
+    return f"/articles/{quote(article_id, safe='')}{suffix}"
+
+
+def environment() -> jinja2.Environment:
+    """Templates with autoescape on everything (also ``.svg`` fragments and macros)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(story_url=story_url, article_url=article_url)
+    return env
+
+
+def json_bytes(data: Any) -> bytes:
+    return dumps(data).encode("utf-8")
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """JSON with C1, bidi controls and U+2028/2029 ``\\u``-escaped (``output.text.dumps``)."""
+    return Response(dumps(data), status_code=status, media_type=JSON_TYPE)
+
+
+def wants_json(request: Request) -> bool:
+    """A ``.json`` route, or a client that asks for JSON (``Accept: application/json``)."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(".json") or JSON_TYPE in accept
+
+
+def error_response(
+    request: Request, env: jinja2.Environment, status: int, message: str
+) -> Response:
+    if wants_json(request):
+        return json_response({"ok": False, "error": message, "status": status}, status)
+    html = env.get_template("error.html").render(status=status, message=message, query={})
+    return HTMLResponse(html, status_code=status)
+
+
+def twin(
+    site: Site, env: jinja2.Environment, view: View, template: str, extra: Extra | None = None
+) -> tuple[Endpoint, Endpoint]:
+    """The HTML and the JSON endpoint of ``view``; ``extra`` adds what only the page shows
+    (labels for ids) as the template's ``extra``, leaving the JSON exactly the view's data."""
+
+    def guarded(request: Request, make: Callable[[], Response]) -> Response:
+        try:
+            return make()
+        except StorylineError as exc:
+            return error_response(request, env, exc.http_status, str(exc))
+        except HTTPException as exc:
+            return error_response(request, env, exc.status_code, str(exc.detail))
+        except Exception:  # one page failing must not take the app down; the log has it
+            log.exception("%s failed", request.url.path)
+            return error_response(request, env, 500, "internal error: see the server's log")
+
+    def cached(request: Request, kind: str, make: Callable[[dict[str, Any]], bytes]) -> Response:
+        """The response body of the view's data as ``kind`` (html or json), cached per URL,
+        reader language and data version; pages still being computed in the background
+        (``pending``) are not cached."""
+        key = (
+            kind,
+            request.url.path,
+            request.url.query,
+            request.headers.get("accept-language", ""),
+            site.data_version(),
+        )
+        media = JSON_TYPE if kind == "json" else "text/html; charset=utf-8"
+        body = site.pages.peek(key)
+        if body is None:
+            data = view(site, request)
+            body = make(data)
+            if not data.get("pending"):
+                site.pages.get(key, lambda: body)
+        return Response(body, media_type=media)
+
+    def html(request: Request, data: dict[str, Any]) -> bytes:
+        more = extra(site, data) if extra is not None else {}
+        query = request.query_params
+        return env.get_template(template).render(page=data, extra=more, query=query).encode()
+
+    def render(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if JSON_TYPE in accept and "text/html" not in accept:
+            return cached(request, "json", json_bytes)  # an API client on the page's own URL
+        return cached(request, "html", lambda data: html(request, data))
+
+    def page(request: Request) -> Response:
+        return guarded(request, lambda: render(request))
+
+    def json(request: Request) -> Response:
+        return guarded(request, lambda: cached(request, "json", json_bytes))
+
+    return page, json
