@@ -54,6 +54,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from storyline.records import Article, DateMention, Embedding, EntityMention, Story
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache"
 # Bump when the generator changes: the cached workspace is rebuilt.
@@ -222,8 +224,9 @@ def _plan(rng: random.Random, n: int, entity_count: int) -> Plan:
 
 
 def _zipf(size: int, exponent: float) -> npt.NDArray[np.float64]:
-    p = np.arange(1, size + 1, dtype=float) ** -exponent
-    return p / p.sum()
+    p = np.arange(1, size + 1, dtype=np.float64) ** -exponent
+    out: npt.NDArray[np.float64] = p / p.sum()
+    return out
 
 
 def _hex(rng: random.Random, digits: int) -> str:
@@ -231,7 +234,10 @@ def _hex(rng: random.Random, digits: int) -> str:
 
 
 def _unit(v: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
+    out: npt.NDArray[np.float32] = (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(
+        np.float32
+    )
+    return out
 
 
 class _Writer:
@@ -253,9 +259,7 @@ class _Writer:
 
     def article(
         self, story: tuple[str, int, float, list[int]], member: int, at: float
-    ) -> tuple[Any, Any, dict[str, set[str]]]:
-        from storyline.records import Article, DateMention, Embedding, EntityMention
-
+    ) -> tuple[Article, Embedding]:
         rng = self.rng
         story_id, _, _, pool = story
         lang = rng.choices(list(LANGS), list(LANGS.values()))[0]
@@ -353,7 +357,12 @@ class _Writer:
             title=vectors[1],
             lead=vectors[2],
         )
-        return article, embedding, {}
+        return article, embedding
+
+
+def published_of(article: Article) -> datetime:
+    assert article.published is not None  # every synthetic article has its date
+    return article.published
 
 
 def _keys_of(entity: Entity) -> set[str]:
@@ -371,7 +380,7 @@ def build(path: Path, n: int, progress: bool = True) -> float:
 
     from storyline.cluster import CLUSTERER
     from storyline.pipeline import mentions_version
-    from storyline.records import RawDoc, Story
+    from storyline.records import RawDoc
     from storyline.store import Store
 
     start = time.perf_counter()
@@ -399,8 +408,8 @@ def build(path: Path, n: int, progress: bool = True) -> float:
         for chunk in range(0, len(plan.slots), BUILD_CHUNK):
             with store.transaction():
                 for at, index, member in plan.slots[chunk : chunk + BUILD_CHUNK]:
-                    story = plan.stories[index]
-                    article, embedding, _ = writer.article(story, member, at)
+                    planned = plan.stories[index]
+                    article, embedding = writer.article(planned, member, at)
                     article = replace(article, mentions=version)
                     text = article.text.encode()
                     store.add_raw(
@@ -410,9 +419,9 @@ def build(path: Path, n: int, progress: bool = True) -> float:
                     new = {m.id for m in article.entities} - seen
                     seen |= new
                     store.save_mentions(stored, article, {e: keys[e] for e in new})
-                    store.assign(stored, story[0], 0.9 if member else None)
+                    store.assign(stored, planned[0], 0.9 if member else None)
                     titles.setdefault(index, article.title)
-                    spans.setdefault(index, []).append(article.published)  # type: ignore[arg-type]
+                    spans.setdefault(index, []).append(published_of(article))
             if progress:
                 print(f"[web] built {min(chunk + BUILD_CHUNK, n):,} articles", flush=True)
         with store.transaction():
