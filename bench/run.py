@@ -24,6 +24,7 @@ from bench import (
     scale,
     throughput,
     timeline,
+    web,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +42,7 @@ SECTIONS = {
     "timeline": timeline.run,
     "throughput": throughput.run,
     "scale": scale.run,
+    "web": web.run,
 }
 
 
