@@ -94,6 +94,11 @@ class Reading:
         )
         return self.store.find_stories(where)
 
+    def find_stories(self, where: Filters) -> list[Story]:
+        """Stories matching a whole ``Filters`` record: also its ``order`` (``"newest"``),
+        ``offset`` (pages) and ``entities`` (ids, see ``entity_ids``) — the web app's list."""
+        return self.store.find_stories(where)
+
     def story(self, story_id: str) -> Story:
         """One story by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
         return self.store.story(self.store.resolve_id("story", story_id))
@@ -175,7 +180,7 @@ class Reading:
         from storyline.entities import search_keys
 
         keys = {name, *search_keys(name)}
-        ids = self.store.entity_ids(keys)
+        ids = self.entity_ids(name)
         if not ids:
             raise NotFound(
                 f"no entity named {name!r}: list a story's entities with `storyline entities STORY`"
@@ -188,6 +193,13 @@ class Reading:
                 if wanted & {m.id for m in event.entities} or _names(event, keys):
                     events.append((story.id, event))
         return EntityReport(name, joined(self.store.entity_summaries(ids), {}), stories, events)
+
+    def entity_ids(self, name: str) -> list[str]:
+        """The ids of the entities called ``name`` in any language or inflection (or with that
+        id): what ``entity`` reports on, and what ``stories(entities=...)`` filters by."""
+        from storyline.entities import search_keys
+
+        return self.store.entity_ids({name, *search_keys(name)})
 
     def compare(self, story_id: str) -> Comparison:
         """What each source of one story (id or prefix) states and which others state it too:

@@ -417,5 +417,26 @@ def similarity(pairs_file: Any) -> None:
         sys.exit(EXIT_SOME_FAILED if done else EXIT_ALL_FAILED)
 
 
+# Loopback only unless asked: the app has no login, and the workspace may hold private data.
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000
+
+
+@cli.command()
+@db_option
+@click.option("--host", default=SERVE_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=SERVE_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """The web app and JSON API over the workspace, read-only (see README, *Web app*)."""
+    import uvicorn
+
+    from storyline.web import create_app
+
+    app = create_app(obj.db)  # fails now (exit 6) when there is no workspace at --db
+    click.echo(f"storyline: serving {obj.db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="storyline")

@@ -34,6 +34,18 @@ class Filters:
     until: datetime | None = None
     min_size: int = 1
     limit: int | None = None
+    # Stories only: ``"size"`` (largest first) or ``"newest"`` (latest ``last_date`` first),
+    # rows skipped before ``limit`` (a page), and entity ids one of their articles must name.
+    order: str = "size"
+    offset: int = 0
+    entities: tuple[str, ...] | None = None
+
+
+# ``Filters.order`` values: the SQL ORDER BY of each (ties broken by id, so pages are stable).
+STORY_ORDERS = {
+    "size": "size DESC, last_date DESC, id",
+    "newest": "coalesce(last_date, first_date) DESC, size DESC, id",
+}
 
 
 def bound(value: datetime | date | str | None, end: bool = False) -> datetime | None:

@@ -31,11 +31,12 @@ from urllib.parse import quote
 from storyline.errors import (
     AMBIGUOUS_SHOWN,
     AmbiguousId,
+    InputError,
     NotFound,
     StoreError,
     WorkspaceMissing,
 )
-from storyline.query import Filters
+from storyline.query import STORY_ORDERS, Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
 from storyline.store.mentions import EntitySummary, MentionRows
@@ -510,11 +511,38 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
                     f"AND a.{column} = ? COLLATE NOCASE)"
                 )
                 params.append(value)
-        sql += " ORDER BY size DESC, last_date DESC, id LIMIT ?"
-        params.append(-1 if where.limit is None else where.limit)
+        if where.entities is not None:
+            marks = ", ".join("?" * len(where.entities)) or "NULL"
+            sql += (
+                " AND EXISTS (SELECT 1 FROM articles a JOIN entity_mentions m "
+                f"ON m.article_id = a.id WHERE a.story_id = s.id AND m.entity_id IN ({marks}))"
+            )
+            params.extend(where.entities)
+        if where.order not in STORY_ORDERS:
+            raise InputError(f"no story order {where.order!r}: use one of {sorted(STORY_ORDERS)}")
+        sql += f" ORDER BY {STORY_ORDERS[where.order]} LIMIT ? OFFSET ?"
+        params += [-1 if where.limit is None else where.limit, where.offset]
         with self.snapshot():  # sizes and members from one state, even during an ingest
             rows = self.conn.execute(sql, params).fetchall()
             return [self._with_members(_story(row)) for row in rows]
+
+    @_guarded
+    def titles_in(self, story_ids: Iterable[str], lang: str) -> dict[str, str]:
+        """For each of ``story_ids`` that has an article in ``lang``, the title of its earliest
+        such article (a story's title in the reader's language)."""
+        wanted = list(dict.fromkeys(story_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self.conn.execute(
+            f"SELECT story_id, title FROM articles WHERE story_id IN ({marks}) "
+            f"AND lang = ? COLLATE NOCASE AND title != '' ORDER BY {PUBLISHED_ORDER}, rowid",
+            [*wanted, lang],
+        )
+        out: dict[str, str] = {}
+        for row in rows:
+            out.setdefault(row["story_id"], row["title"])
+        return out
 
     @_guarded
     def find_articles(self, where: Filters) -> list[Article]:

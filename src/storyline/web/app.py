@@ -1,0 +1,93 @@
+"""The Starlette app of ``storyline serve``: routes, static files, error pages.
+
+Routes (each page has its JSON twin, built from the same data)::
+
+    /                         /stories.json                 story list
+    /stories/{id}             /stories/{id}.json            story page
+    /stories/{id}/compare     /stories/{id}/compare.json    facts x sources
+    /articles/{id}            /articles/{id}.json           article page
+    /search?q=                /search.json?q=               full text + entity names
+    /openapi.json             /static/...
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from storyline.web import respond
+from storyline.web.articles import article_page
+from storyline.web.openapi import schema
+from storyline.web.search import search_page
+from storyline.web.security import SecurityHeaders
+from storyline.web.site import Site
+from storyline.web.stories import compare_page, story_list, story_page
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(path: str | Path, encoder: str = "use") -> Starlette:
+    """The web app over the workspace file at ``path``, opened read-only (``WorkspaceMissing``
+    when there is none: ``serve`` never creates one)."""
+    from storyline import __version__
+
+    site = Site(path, encoder=encoder)
+    env = respond.environment()
+    env.globals["version"] = __version__
+
+    def pair(view: respond.View, template: str, html: str, json: str) -> list[BaseRoute]:
+        page, twin = respond.twin(site, env, view, template)
+        # The .json route first: "{id}" would also match "ID.json".
+        return [
+            Route(json, twin, methods=["GET", "HEAD"]),
+            Route(html, page, methods=["GET", "HEAD"]),
+        ]
+
+    def openapi(request: Request) -> Response:
+        return respond.json_response(schema(__version__))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return respond.error_response(request, env, exc.status_code, str(exc.detail))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        site.close()
+
+    routes: list[BaseRoute] = [
+        Route("/openapi.json", openapi, methods=["GET", "HEAD"]),
+        *pair(story_list, "stories.html", "/", "/stories.json"),
+        *pair(
+            compare_page,
+            "compare.html",
+            "/stories/{story_id}/compare",
+            "/stories/{story_id}/compare.json",
+        ),
+        *pair(story_page, "story.html", "/stories/{story_id}", "/stories/{story_id}.json"),
+        *pair(
+            article_page,
+            "article.html",
+            "/articles/{article_id:path}",
+            "/articles/{article_id:path}.json",
+        ),
+        *pair(search_page, "search.html", "/search", "/search.json"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.state.site = site
+    return app

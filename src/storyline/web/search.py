@@ -1,0 +1,67 @@
+"""Search: full text over articles, and entities by their name in any language.
+
+``Макрон`` finds the articles that contain the word and the entity Macron (its stories), as
+``storyline search`` and ``storyline entity`` do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.requests import Request
+
+from storyline.browse import joined
+from storyline.web import params
+from storyline.web.params import PAGE_SIZE
+from storyline.web.site import Site
+from storyline.web.stories import story_row
+
+# Entities and stories an entity hit lists: the most mentioned / largest ones.
+ENTITIES_SHOWN = 10
+ENTITY_STORIES = 20
+_HIT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def snippet_parts(snippet: str) -> list[dict[str, Any]]:
+    """A search snippet (hits in ``[...]``) as parts ``{"text", "hit"}`` to escape one by one."""
+    parts: list[dict[str, Any]] = []
+    at = 0
+    for m in _HIT.finditer(snippet):
+        if m.start() > at:
+            parts.append({"text": snippet[at : m.start()], "hit": False})
+        parts.append({"text": m[1], "hit": True})
+        at = m.end()
+    if at < len(snippet):
+        parts.append({"text": snippet[at:], "hit": False})
+    return parts
+
+
+def search_page(site: Site, request: Request) -> dict[str, Any]:
+    """``/search?q=``: article hits (best first) and the entities of that name."""
+    q = params.text(request, "q")
+    out: dict[str, Any] = {"q": q, "articles": [], "entities": [], "stories": []}
+    if q is None:
+        return out
+    ws = site.workspace()
+    hits = ws.search(q, limit=PAGE_SIZE)
+    out["articles"] = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "site": a.site,
+            "lang": a.lang,
+            "published": a.published_iso,
+            "story_id": a.story_id,
+            "snippet": snippet,
+            "snippet_parts": snippet_parts(snippet),
+        }
+        for a, snippet in hits
+    ]
+    ids = ws.entity_ids(q)
+    if ids:
+        summaries = joined(ws.store.entity_summaries(ids), {})[:ENTITIES_SHOWN]
+        out["entities"] = [s.to_dict() | {"articles": len(s.articles)} for s in summaries]
+        story_ids = ws.store.entity_stories(ids)[:ENTITY_STORIES]
+        out["stories"] = [story_row(ws.story(s)) for s in story_ids]
+    return out

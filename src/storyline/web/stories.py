@@ -1,0 +1,130 @@
+"""The story list, the story page and the comparison of a story's sources (their data).
+
+Each view returns JSON-ready data; ``respond.twin`` renders it as a page or returns it as the
+JSON twin. The story page's heavy part (timeline, entities, sources) and the comparison are
+cached per story and data version (``site.Site``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from starlette.requests import Request
+
+from storyline.query import Filters, bound
+from storyline.records import Article, Story
+from storyline.web import params
+from storyline.web.params import PAGE_SIZE
+from storyline.web.site import Site
+from storyline.web.svg import timeline_chart
+
+
+def story_row(story: Story, title: str | None = None) -> dict[str, Any]:
+    """A story as one row of a listing: its record without the member ids."""
+    row = story.to_dict()
+    row.pop("articles")
+    row["display_title"] = title or story.title
+    return row
+
+
+def story_list(site: Site, request: Request) -> dict[str, Any]:
+    """``/``: the newest (or biggest) stories, 50 a page, filtered."""
+    ws = site.workspace()
+    page, sort = params.page(request), params.sort(request)
+    filters = {k: params.text(request, k) for k in ("since", "until", "lang", "site", "entity")}
+    entity = filters["entity"]
+    entities = None if entity is None else ws.entity_ids(entity)
+    where = Filters(
+        lang=filters["lang"],
+        site=filters["site"],
+        since=bound(filters["since"]),
+        until=bound(filters["until"], end=True),
+        limit=PAGE_SIZE + 1,  # one more tells whether there is a next page
+        order=params.SORTS[sort],
+        offset=(page - 1) * PAGE_SIZE,
+        entities=None if entities is None else tuple(entities),
+    )
+    found = ws.find_stories(where)
+    shown = found[:PAGE_SIZE]
+    hl = params.reader_language(request)
+    titles = ws.store.titles_in([s.id for s in shown], hl) if hl else {}
+    return {
+        "stories": [story_row(s, titles.get(s.id)) for s in shown],
+        "page": page,
+        "per_page": PAGE_SIZE,
+        "has_next": len(found) > PAGE_SIZE,
+        "sort": sort,
+        "hl": hl,
+        "filters": filters,
+        "entity_ids": entities,
+    }
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    """An article as one row of a story's listing."""
+    return {
+        "id": a.id,
+        "title": a.title,
+        "site": a.site,
+        "lang": a.lang,
+        "published": a.published_iso,
+        "url": a.url,
+        "link": params.safe_url(a.url),
+        "country": params.country_of(a.url, a.site),
+        "copy_of": a.copy_of,
+    }
+
+
+def _sources(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Articles grouped by language, then by the outlet's country (None last)."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["lang"] or "", row["country"] or "")].append(row)
+    return [
+        {"lang": lang or None, "country": country or None, "articles": members}
+        for (lang, country), members in sorted(
+            groups.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], kv[0][1] == "", kv[0][1])
+        )
+    ]
+
+
+def _story_data(site: Site, story: Story) -> dict[str, Any]:
+    """The cached part of a story page: everything but the reader's language."""
+    ws = site.workspace()
+    articles = ws.articles(story.id)
+    events = [e.to_dict() for e in ws.timeline(story.id)]
+    entities = [e.to_dict() for e in ws.entities(story.id)]
+    rows = [article_row(a) for a in articles]
+    return {
+        "story": story.to_dict(),
+        "timeline": events,
+        "chart": timeline_chart(events),
+        "entities": [e for e in entities if e["type"] != "LOC"],
+        "places": [e for e in entities if e["type"] == "LOC"],
+        "sources": _sources(rows),
+        "articles": rows,
+    }
+
+
+def story_page(site: Site, request: Request) -> dict[str, Any]:
+    """``/stories/{id}``: timeline, sources by language and country, entities, articles."""
+    ws = site.workspace()
+    story = ws.story(request.path_params["story_id"])
+    data = site.stories.get((story.id, site.data_version()), lambda: _story_data(site, story))
+    hl = params.reader_language(request)
+    title = story.title
+    if hl:
+        title = next((a["title"] for a in data["articles"] if a["lang"] == hl), title)
+    return data | {"display_title": title, "hl": hl}
+
+
+def compare_page(site: Site, request: Request) -> dict[str, Any]:
+    """``/stories/{id}/compare``: ``Comparison.to_dict()`` — facts × sources."""
+    story = site.workspace().story(request.path_params["story_id"])
+
+    def compute() -> Any:
+        return site.with_encoder().compare(story.id)
+
+    comparison = site.comparisons.get((story.id, site.data_version()), compute)
+    return comparison.to_dict()
