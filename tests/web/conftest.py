@@ -162,7 +162,10 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     # An alert a payload opens must stay open for the test to see it, not be dismissed.
     options.unhandled_prompt_behavior = "ignore"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(str(CHROMEDRIVER), log_output=str(tmp_path_factory.mktemp("chromedriver")))
+    service = Service(
+        str(CHROMEDRIVER),
+        log_output=str(tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"),
+    )
     browser = webdriver.Chrome(options=options, service=service)
     browser.set_page_load_timeout(60)
     try:
