@@ -737,6 +737,31 @@ def _counts(db: Path) -> dict[str, int]:
         conn.close()
 
 
+def profile(db: Path, paths: Sequence[str], top: int = 25) -> str:
+    """``paths`` requested in-process (``create_app`` under Starlette's TestClient, one after
+    the other) under cProfile: each request's time and the functions that took the most."""
+    import cProfile
+    import io
+    import pstats
+
+    from starlette.testclient import TestClient
+
+    from storyline.web import create_app
+
+    lines = []
+    profiler = cProfile.Profile()
+    with TestClient(create_app(db)) as client:
+        for path in paths:
+            t = time.perf_counter()
+            profiler.enable()
+            status = client.get(path).status_code
+            profiler.disable()
+            lines.append(f"{1000 * (time.perf_counter() - t):9.1f} ms  HTTP {status}  {path}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return "\n".join(lines) + "\n" + out.getvalue()
+
+
 def run(data: Path | None = None) -> str:
     """The Markdown section (``bench.run``); ``data`` is unused: the workspace is synthetic."""
     db, built = workspace()
@@ -752,8 +777,14 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached workspace")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument(
+        "--profile", nargs="+", metavar="PATH", help="profile these paths in-process instead"
+    )
     args = parser.parse_args()
     db, built = workspace(args.n, args.rebuild)
+    if args.profile:
+        print(profile(db, args.profile))
+        return
     if args.build_only:
         print(f"{db} ({'cached' if built is None else f'built in {built:.0f} s'})")
         return
