@@ -173,6 +173,13 @@ class Reading:
         ]
         return joined(summaries, link_entities(mentions) if mentions else {})
 
+    def entity_ids(self, name: str) -> list[str]:
+        """The ids of the entities called ``name`` in any language or inflection (or with that
+        id): what ``entity`` reports on, and what ``Filters.entities`` filters by."""
+        from storyline.entities import search_keys
+
+        return self.store.entity_ids({name, *search_keys(name)})
+
     def entity(self, name: str) -> EntityReport:
         """Every story and dated event of the entity called ``name`` in any language (looked up
         under ``entities.search_keys``; an entity id works too). Events come from the
@@ -193,13 +200,6 @@ class Reading:
                 if wanted & {m.id for m in event.entities} or _names(event, keys):
                     events.append((story.id, event))
         return EntityReport(name, joined(self.store.entity_summaries(ids), {}), stories, events)
-
-    def entity_ids(self, name: str) -> list[str]:
-        """The ids of the entities called ``name`` in any language or inflection (or with that
-        id): what ``entity`` reports on, and what ``stories(entities=...)`` filters by."""
-        from storyline.entities import search_keys
-
-        return self.store.entity_ids({name, *search_keys(name)})
 
     def compare(self, story_id: str) -> Comparison:
         """What each source of one story (id or prefix) states and which others state it too:

@@ -433,7 +433,7 @@ def serve(obj: Context, host: str, port: int) -> None:
 
     from storyline.web import create_app
 
-    app = create_app(obj.db)  # fails now (exit 6) when there is no workspace at --db
+    app = create_app(obj.db, warm=True)  # fails now (exit 6) when there is no workspace
     click.echo(f"storyline: serving {obj.db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

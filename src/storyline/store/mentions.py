@@ -7,6 +7,7 @@ transactions and article rows; this module owns the rows of the mentions stage.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -195,6 +196,39 @@ class MentionRows:
             ):
                 out[r[0]] = r[1]
         return sorted(out, key=lambda s: (-out[s], s))
+
+    def entity_counts(self, entity_ids: Iterable[str], cap: int) -> list[EntityCount]:
+        """Each of ``entity_ids`` with its name, type and mention count, most mentioned first;
+        counting stops at ``cap`` mentions (``EntityCount.capped``), so a name mentioned
+        100,000 times costs what one mentioned ``cap`` times does (index rows only)."""
+        out = []
+        for entity in sorted(set(entity_ids)):
+            head = self.conn.execute(
+                "SELECT name, type FROM entity_mentions WHERE entity_id = ? LIMIT 1", (entity,)
+            ).fetchone()
+            if head is None:
+                continue
+            (count,) = self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM entity_mentions WHERE entity_id = ? LIMIT ?)",
+                (entity, cap),
+            ).fetchone()
+            out.append(EntityCount(entity, head[0], head[1], count, count >= cap))
+        return sorted(out, key=lambda e: (-e.mentions, e.name, e.id))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """One entity's name, type and mention count (``MentionRows.entity_counts``); when
+    ``capped``, ``mentions`` is the cap and the entity has at least that many."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    capped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 def _summaries(rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> list[EntitySummary]:

@@ -30,22 +30,29 @@ from storyline.web.openapi import schema
 from storyline.web.search import search_page
 from storyline.web.security import SecurityHeaders
 from storyline.web.site import Site
-from storyline.web.stories import compare_page, story_list, story_page
+from storyline.web.stories import compare_extra, compare_page, story_list, story_page
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(path: str | Path, encoder: str = "use") -> Starlette:
+def create_app(path: str | Path, encoder: str = "use", warm: bool = False) -> Starlette:
     """The web app over the workspace file at ``path``, opened read-only (``WorkspaceMissing``
-    when there is none: ``serve`` never creates one)."""
+    when there is none: ``serve`` never creates one). ``warm`` loads the reading models at
+    start-up (``Site.warm``) rather than on the first pages that need them."""
     from storyline import __version__
 
     site = Site(path, encoder=encoder)
     env = respond.environment()
     env.globals["version"] = __version__
 
-    def pair(view: respond.View, template: str, html: str, json: str) -> list[BaseRoute]:
-        page, twin = respond.twin(site, env, view, template)
+    def pair(
+        view: respond.View,
+        template: str,
+        html: str,
+        json: str,
+        extra: respond.Extra | None = None,
+    ) -> list[BaseRoute]:
+        page, twin = respond.twin(site, env, view, template, extra)
         # The .json route first: "{id}" would also match "ID.json".
         return [
             Route(json, twin, methods=["GET", "HEAD"]),
@@ -61,6 +68,8 @@ def create_app(path: str | Path, encoder: str = "use") -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            site.warm()
         yield
         site.close()
 
@@ -72,6 +81,7 @@ def create_app(path: str | Path, encoder: str = "use") -> Starlette:
             "compare.html",
             "/stories/{story_id}/compare",
             "/stories/{story_id}/compare.json",
+            compare_extra,
         ),
         *pair(story_page, "story.html", "/stories/{story_id}", "/stories/{story_id}.json"),
         *pair(

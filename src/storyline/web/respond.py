@@ -27,6 +27,7 @@ from storyline.web.site import Site
 log = logging.getLogger(__name__)
 
 View = Callable[[Site, Request], dict[str, Any]]
+Extra = Callable[[Site, dict[str, Any]], dict[str, Any]]
 Endpoint = Callable[[Request], Response]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,12 +48,15 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.globals.update(story_url=story_url, article_url=article_url)
     return env
+
+
+def json_bytes(data: Any) -> bytes:
+    return dumps(data).encode("utf-8")
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -61,6 +65,7 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 
 def wants_json(request: Request) -> bool:
+    """A ``.json`` route, or a client that asks for JSON (``Accept: application/json``)."""
     accept = request.headers.get("accept", "")
     return request.url.path.endswith(".json") or JSON_TYPE in accept
 
@@ -75,13 +80,14 @@ def error_response(
 
 
 def twin(
-    site: Site, env: jinja2.Environment, view: View, template: str
+    site: Site, env: jinja2.Environment, view: View, template: str, extra: Extra | None = None
 ) -> tuple[Endpoint, Endpoint]:
-    """The HTML and the JSON endpoint of ``view``."""
+    """The HTML and the JSON endpoint of ``view``; ``extra`` adds what only the page shows
+    (labels for ids) as the template's ``extra``, leaving the JSON exactly the view's data."""
 
-    def run(request: Request) -> dict[str, Any] | Response:
+    def guarded(request: Request, make: Callable[[], Response]) -> Response:
         try:
-            return view(site, request)
+            return make()
         except StorylineError as exc:
             return error_response(request, env, exc.http_status, str(exc))
         except HTTPException as exc:
@@ -90,20 +96,41 @@ def twin(
             log.exception("%s failed", request.url.path)
             return error_response(request, env, 500, "internal error: see the server's log")
 
-    def page(request: Request) -> Response:
-        data = run(request)
-        if isinstance(data, Response):
-            return data
-        if JSON_TYPE in request.headers.get(
-            "accept", ""
-        ) and "text/html" not in request.headers.get("accept", ""):
-            return json_response(data)
-        return HTMLResponse(
-            env.get_template(template).render(page=data, query=request.query_params)
+    def cached(request: Request, kind: str, make: Callable[[dict[str, Any]], bytes]) -> Response:
+        """The response body of the view's data as ``kind`` (html or json), cached per URL,
+        reader language and data version; pages still being computed in the background
+        (``pending``) are not cached."""
+        key = (
+            kind,
+            request.url.path,
+            request.url.query,
+            request.headers.get("accept-language", ""),
+            site.data_version(),
         )
+        media = JSON_TYPE if kind == "json" else "text/html; charset=utf-8"
+        body = site.pages.peek(key)
+        if body is None:
+            data = view(site, request)
+            body = make(data)
+            if not data.get("pending"):
+                site.pages.get(key, lambda: body)
+        return Response(body, media_type=media)
+
+    def html(request: Request, data: dict[str, Any]) -> bytes:
+        more = extra(site, data) if extra is not None else {}
+        query = request.query_params
+        return env.get_template(template).render(page=data, extra=more, query=query).encode()
+
+    def render(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if JSON_TYPE in accept and "text/html" not in accept:
+            return cached(request, "json", json_bytes)  # an API client on the page's own URL
+        return cached(request, "html", lambda data: html(request, data))
+
+    def page(request: Request) -> Response:
+        return guarded(request, lambda: render(request))
 
     def json(request: Request) -> Response:
-        data = run(request)
-        return data if isinstance(data, Response) else json_response(data)
+        return guarded(request, lambda: cached(request, "json", json_bytes))
 
     return page, json

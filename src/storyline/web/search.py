@@ -11,15 +11,19 @@ from typing import Any
 
 from starlette.requests import Request
 
-from storyline.browse import joined
+from storyline.query import Filters
 from storyline.web import params
 from storyline.web.params import PAGE_SIZE
 from storyline.web.site import Site
 from storyline.web.stories import story_row
 
-# Entities and stories an entity hit lists: the most mentioned / largest ones.
+# Entities an entity hit lists (most mentioned first), and its newest stories shown (the
+# story list's ``?entity=`` has them all).
 ENTITIES_SHOWN = 10
 ENTITY_STORIES = 20
+# Mentions counted per entity before the page says "10,000+": counting stops there, so a
+# name in every other article answers as fast as a rare one (issue 9 §5).
+MENTIONS_COUNTED = 10_000
 _HIT = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -60,8 +64,8 @@ def search_page(site: Site, request: Request) -> dict[str, Any]:
     ]
     ids = ws.entity_ids(q)
     if ids:
-        summaries = joined(ws.store.entity_summaries(ids), {})[:ENTITIES_SHOWN]
-        out["entities"] = [s.to_dict() | {"articles": len(s.articles)} for s in summaries]
-        story_ids = ws.store.entity_stories(ids)[:ENTITY_STORIES]
-        out["stories"] = [story_row(ws.story(s)) for s in story_ids]
+        counts = ws.store.entity_counts(ids, MENTIONS_COUNTED)[:ENTITIES_SHOWN]
+        out["entities"] = [c.to_dict() for c in counts]
+        newest = Filters(entities=tuple(ids), order="newest", limit=ENTITY_STORIES)
+        out["stories"] = [story_row(s) for s in ws.find_stories(newest)]
     return out

@@ -10,9 +10,12 @@ story is recomputed only after another process (an ingest) has committed.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -24,10 +27,19 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
 # Stories whose page data (timeline, entities, sources) and comparison stay cached: an analyst
 # moves between a few dozen stories a day; each entry is a few hundred KB at most.
 STORY_CACHE = 256
 COMPARE_CACHE = 64
+# Whole pages (story list, search, story, article: HTML or JSON) per URL and data version: the
+# same page asked again costs a dict lookup until the next ingest commits.
+PAGE_CACHE = 512
+# Texts that load the NER, date and name-lookup models of these languages at start-up
+# (``warm``), so the first story page or Cyrillic name search does not wait for them.
+WARM_LANGUAGES = ("en", "fr", "es", "it", "de", "ru")
+WARM_NAMES = ("Emmanuel Macron", "Эммануэль Макрон")
 
 
 class Cache(Generic[T]):
@@ -58,6 +70,11 @@ class Cache(Generic[T]):
                     self._items.popitem(last=False)
             return value
 
+    def peek(self, key: Hashable) -> T | None:
+        """The value if it is cached, else None (computes nothing)."""
+        with self._lock:
+            return self._items.get(key)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -76,6 +93,12 @@ class Site:
         self._pipeline_lock = threading.Lock()
         self.stories: Cache[dict[str, Any]] = Cache(STORY_CACHE)
         self.comparisons: Cache[Comparison] = Cache(COMPARE_CACHE)
+        self.pages: Cache[bytes] = Cache(PAGE_CACHE)
+        # One worker process for work too long for a request (a big story's timeline): one job
+        # at a time, so it never takes more than one core from the requests.
+        self._pool: ProcessPoolExecutor | None = None
+        self._scheduled: set[Hashable] = set()
+        self._scheduled_lock = threading.Lock()
 
     def workspace(self) -> Workspace:
         """This thread's read-only workspace (opened on the thread's first request)."""
@@ -107,5 +130,62 @@ class Site:
         self.pipeline()
         return self.workspace()
 
+    def soon(
+        self, cache: Cache[T], key: Hashable, compute: Callable[..., T], *args: Any
+    ) -> T | None:
+        """``cache``'s value for ``key`` when it is ready; else None, and ``compute(*args)``
+        runs (once) in the worker process, its result cached for a later request.
+        ``compute`` must be a module-level function of picklable arguments."""
+        value = cache.peek(key)
+        if value is not None:
+            return value
+        with self._scheduled_lock:
+            if key in self._scheduled:
+                return None
+            self._scheduled.add(key)
+
+        def done(future: Future[T]) -> None:
+            with self._scheduled_lock:
+                self._scheduled.discard(key)
+            if future.cancelled():
+                return
+            error = future.exception()
+            if error is not None:  # the page stays "being computed"; the log says why
+                log.error("background work for %r failed: %s", key, error)
+                return
+            result = future.result()
+            cache.get(key, lambda: result)
+
+        self._worker().submit(compute, *args).add_done_callback(done)
+        return None
+
+    def _worker(self) -> ProcessPoolExecutor:
+        with self._scheduled_lock:
+            if self._pool is None:
+                # A process, not a thread: a 400-article timeline is ~35 s of Python, which in
+                # this process would hold the GIL against every request. Spawned, not forked:
+                # this process has threads.
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+            return self._pool
+
+    def warm(self) -> None:
+        """Load the models that reading pages need (entities, dates, name lookup keys)."""
+        from storyline.entities import search_keys
+        from storyline.pipeline import title_mentions
+        from storyline.records import Article
+
+        for name in WARM_NAMES:
+            search_keys(name)
+        for lang in WARM_LANGUAGES:
+            title_mentions(
+                Article("warm", "", "", "Emmanuel Macron in Paris on 7 February", (), lang=lang)
+            )
+
     def close(self) -> None:
+        if self._pool is not None:
+            # A running job (a big timeline) is dropped, not waited for: stopping the server
+            # must not wait ~35 s. The executor has no public way to stop a busy worker.
+            for process in list(self._pool._processes.values()):
+                process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._version_ws.close()

@@ -18,6 +18,7 @@ from storyline.web import params
 from storyline.web.params import PAGE_SIZE
 from storyline.web.site import Site
 from storyline.web.svg import timeline_chart
+from storyline.workspace import Workspace
 
 
 def story_row(story: Story, title: str | None = None) -> dict[str, Any]:
@@ -61,6 +62,22 @@ def story_list(site: Site, request: Request) -> dict[str, Any]:
     }
 
 
+# Stories up to this many articles get their page data (the timeline runs NER on every title)
+# within the request: about 20 ms cold on the 100,000-article bench (bench/web.py); a bigger
+# one is computed in the background while its page says so (400 articles: ~35 s).
+SYNC_STORY_ARTICLES = 60
+# Characters of a title standing in for an article's outlet when it has no site.
+LABEL_CHARS = 48
+
+
+def label(a: Article) -> str:
+    """How an article is named where its outlet is meant: its site, else its title (cut)."""
+    if a.site:
+        return a.site
+    title = " ".join(a.title.split())
+    return (title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…") or a.id
+
+
 def article_row(a: Article) -> dict[str, Any]:
     """An article as one row of a story's listing."""
     return {
@@ -73,6 +90,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "link": params.safe_url(a.url),
         "country": params.country_of(a.url, a.site),
         "copy_of": a.copy_of,
+        "label": label(a),
     }
 
 
@@ -89,17 +107,17 @@ def _sources(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _story_data(site: Site, story: Story) -> dict[str, Any]:
+def _story_data(ws: Workspace, story: Story) -> dict[str, Any]:
     """The cached part of a story page: everything but the reader's language."""
-    ws = site.workspace()
     articles = ws.articles(story.id)
     events = [e.to_dict() for e in ws.timeline(story.id)]
     entities = [e.to_dict() for e in ws.entities(story.id)]
     rows = [article_row(a) for a in articles]
+    labels = {r["id"]: r["label"] for r in rows}
     return {
         "story": story.to_dict(),
         "timeline": events,
-        "chart": timeline_chart(events),
+        "chart": timeline_chart(events, labels),
         "entities": [e for e in entities if e["type"] != "LOC"],
         "places": [e for e in entities if e["type"] == "LOC"],
         "sources": _sources(rows),
@@ -107,16 +125,36 @@ def _story_data(site: Site, story: Story) -> dict[str, Any]:
     }
 
 
+_APART: dict[str, Workspace] = {}
+
+
+def story_data_apart(path: str, story_id: str) -> dict[str, Any]:
+    """``_story_data`` in the worker process (``Site.soon``): its own read-only workspace."""
+    if path not in _APART:
+        _APART[path] = Workspace(path, create=False, readonly=True)
+    ws = _APART[path]
+    return _story_data(ws, ws.story(story_id))
+
+
 def story_page(site: Site, request: Request) -> dict[str, Any]:
-    """``/stories/{id}``: timeline, sources by language and country, entities, articles."""
+    """``/stories/{id}``: timeline, sources by language and country, entities, articles. A
+    story of more than ``SYNC_STORY_ARTICLES`` articles not computed yet answers at once with
+    ``pending`` true (and only the story record): its data is computed in the background."""
     ws = site.workspace()
     story = ws.story(request.path_params["story_id"])
-    data = site.stories.get((story.id, site.data_version()), lambda: _story_data(site, story))
+    key = (story.id, site.data_version())
     hl = params.reader_language(request)
+    if story.size <= SYNC_STORY_ARTICLES:
+        data = site.stories.get(key, lambda: _story_data(ws, story))
+    else:
+        ready = site.soon(site.stories, key, story_data_apart, str(site.path), story.id)
+        if ready is None:
+            return {"story": story.to_dict(), "pending": True, "display_title": story.title}
+        data = ready
     title = story.title
     if hl:
         title = next((a["title"] for a in data["articles"] if a["lang"] == hl), title)
-    return data | {"display_title": title, "hl": hl}
+    return data | {"display_title": title, "hl": hl, "pending": False}
 
 
 def compare_page(site: Site, request: Request) -> dict[str, Any]:
@@ -128,3 +166,16 @@ def compare_page(site: Site, request: Request) -> dict[str, Any]:
 
     comparison = site.comparisons.get((story.id, site.data_version()), compute)
     return comparison.to_dict()
+
+
+def compare_extra(site: Site, data: dict[str, Any]) -> dict[str, Any]:
+    """What the comparison page shows besides ``Comparison.to_dict()``: the story's title and
+    each source's name and language (the JSON twin stays exactly the comparison)."""
+    ws = site.workspace()
+    story = ws.story(data["story"])
+    found = {a.id: a for a in ws.store.articles(ids=data["articles"])}
+    sources = {
+        i: {"label": label(a), "lang": a.lang, "title": a.title, "site": a.site}
+        for i, a in found.items()
+    }
+    return {"title": story.title, "sources": sources}

@@ -20,8 +20,12 @@ TEXT_X = 152
 TOP = 24
 ROW = 46
 GAP_ROW = 26
-# Characters of an event's text on its row; the whole text is in the row's tooltip.
-TEXT_CHARS = 105
+# Characters of an event's text on its row (Cyrillic runs wider than Latin: 90 fit both);
+# the whole text is in the row's tooltip and in the event list under the chart.
+TEXT_CHARS = 90
+# Events drawn at most: past this, those reported by the most articles (then the earliest),
+# in date order; the list under the chart has them all. A 400-article story has ~500.
+CHART_EVENTS = 60
 # Days between two events from which the chart breaks the axis and says how long it was.
 GAP_DAYS = 45
 
@@ -77,8 +81,14 @@ def _cut(text: str, width: int = TEXT_CHARS) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def timeline_chart(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows (``kind`` ``"event"`` or ``"gap"``) with their ``y``, and the chart's size."""
+def timeline_chart(events: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
+    """Rows (``kind`` ``"event"`` or ``"gap"``) with their ``y``, and the chart's size;
+    ``labels`` name the articles (their outlet) in each event's line of sources. At most
+    ``CHART_EVENTS`` events are drawn (``shown`` of ``total``)."""
+    total = len(events)
+    if total > CHART_EVENTS:
+        ranked = sorted(range(total), key=lambda i: (-len(events[i]["articles"]), i))
+        events = [events[i] for i in sorted(ranked[:CHART_EVENTS])]
     rows: list[dict[str, Any]] = []
     y = TOP
     previous: date | None = None
@@ -90,7 +100,7 @@ def timeline_chart(events: list[dict[str, Any]]) -> dict[str, Any]:
             )
             y += GAP_ROW
         previous = day or previous
-        sources = event["sources"] or event["articles"]
+        sources = list(dict.fromkeys(labels.get(a, a) for a in event["articles"]))
         meta = f"{len(sources)} source{'s' * (len(sources) != 1)}: " + ", ".join(sources)
         if event["languages"]:
             meta += " · " + ", ".join(event["languages"])
@@ -118,4 +128,6 @@ def timeline_chart(events: list[dict[str, Any]]) -> dict[str, Any]:
         "axis_top": TOP // 2,
         "axis_bottom": height - TOP // 2,
         "rows": rows,
+        "shown": len(events),
+        "total": total,
     }

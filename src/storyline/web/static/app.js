@@ -13,6 +13,18 @@ document.addEventListener("keydown", (event) => {
 });
 
 document.addEventListener("DOMContentLoaded", () => {
+  // A big story's page data is computed in the background: ask its JSON twin until it is ready.
+  const pending = document.getElementById("pending");
+  if (pending && pending.dataset.poll) {
+    const poll = () => {
+      fetch(pending.dataset.poll, { headers: { Accept: "application/json" } })
+        .then((r) => r.json())
+        .then((data) => (data.pending ? setTimeout(poll, 2000) : location.reload()))
+        .catch(() => setTimeout(poll, 5000));
+    };
+    setTimeout(poll, 1500);
+  }
+
   // In the comparison matrix, opening one cell's sentence closes the others of its row.
   for (const cell of document.querySelectorAll("table.matrix details")) {
     cell.addEventListener("toggle", () => {
