@@ -25,6 +25,7 @@ from bench import (
     scale,
     throughput,
     timeline,
+    web,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,7 @@ SECTIONS = {
     "compare": compare.run,
     "throughput": throughput.run,
     "scale": scale.run,
+    "web": web.run,
 }
 
 
