@@ -16,12 +16,13 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from storyline.errors import StorylineError
-from storyline.output.text import dumps
+from storyline.output.text import dumps, visible
 from storyline.web.site import Site
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,22 @@ def article_url(article_id: str, suffix: str = "") -> str:
     return f"/articles/{quote(article_id, safe='')}{suffix}"
 
 
+def shown(value: Any) -> Any:
+    """Every value a template prints, before escaping: control characters and bidi overrides
+    of scraped text shown as their escapes (``\\x1b``, ``\\u202e``, as in the terminal views),
+    never passed to the reader's browser; the JSON twins keep the exact strings."""
+    if isinstance(value, markupsafe.Markup):  # already escaped (a macro's output)
+        return markupsafe.Markup(visible(value))
+    return visible(value) if isinstance(value, str) else value
+
+
 def environment() -> jinja2.Environment:
-    """Templates with autoescape on everything (also ``.svg`` fragments and macros)."""
+    """Templates with autoescape on everything (also ``.svg`` fragments and macros), every
+    printed string through ``shown``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
+        finalize=shown,
         trim_blocks=True,
         lstrip_blocks=True,
     )
