@@ -506,9 +506,11 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         params += _bounds(where)
         for column, value in (("lang", where.lang), ("site", where.site)):
             if value is not None:
+                # Driven by the ``articles_lang`` / ``articles_site`` index: the stories of the
+                # matching articles, not a look at each story's members.
                 sql += (
-                    " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id "
-                    f"AND a.{column} = ? COLLATE NOCASE)"
+                    f" AND s.id IN (SELECT a.story_id FROM articles a "
+                    f"WHERE a.{column} = ? COLLATE NOCASE)"
                 )
                 params.append(value)
         if where.entities is not None:

@@ -282,6 +282,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # The web app's listings (issue 9): stories filtered by an article's language or site
+        # are found from those articles (not by probing every story's members, whose rows carry
+        # the text), and the biggest stories come off an index instead of a sort of them all.
+        "0009_read_indexes",
+        """
+        CREATE INDEX articles_lang ON articles(lang COLLATE NOCASE, story_id);
+        CREATE INDEX articles_site ON articles(site COLLATE NOCASE, story_id);
+        CREATE INDEX stories_size ON stories(size DESC, last_date DESC, id);
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
