@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 import storyline
+from bench.compare import ingest as ingest_meantime
 from storyline import timeline as tl
 from storyline.pipeline import clean_documents, link_entities, title_mentions
 from storyline.records import Article, TimelineEvent
@@ -120,20 +121,8 @@ def meantime(data: Path, work: Path) -> list[str]:
     rows = [json.loads(line) for line in (data / "meantime" / "articles.jsonl").open()]
     docs = sorted({r["doc_id"] for r in rows if r["lang"] == "en"})[:DOCS]
     chosen = [r for r in rows if r["doc_id"] in docs]
-    jsonl = work / "meantime.jsonl"
-    with jsonl.open("w", encoding="utf-8") as out:
-        for r in chosen:
-            record = {
-                "id": r["id"],
-                "title": r["title"],
-                "text": r["text"],
-                "lang": r["lang"],
-                "published": r["date"],
-                "site": f"meantime-{r['lang']}",
-            }
-            out.write(json.dumps(record) + "\n")
     with storyline.open(work / "meantime.db") as ws:
-        ws.ingest(jsonl)
+        ingest_meantime(chosen, ws, work)
         groups = {d: [r["id"] for r in chosen if r["doc_id"] == d] for d in docs}
         stories = {d: _items(ws, ids) for d, ids in groups.items()}
     lines = [

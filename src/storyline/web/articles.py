@@ -17,6 +17,7 @@ from storyline.errors import NotFound
 from storyline.records import Article
 from storyline.web import params
 from storyline.web.site import Site
+from storyline.web.stories import article_row
 
 # Bytes of the original file shown beside the clean text: a long page's head is enough to see
 # what cleaning removed, and a 100 MB crawl file must not become one page.
@@ -87,16 +88,6 @@ def original(source: str) -> dict[str, Any] | None:
     }
 
 
-def _brief(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "site": a.site,
-        "lang": a.lang,
-        "published": a.published_iso,
-    }
-
-
 def article_page(site: Site, request: Request) -> dict[str, Any]:
     """``/articles/{id}``: metadata, marked text, original, reprints, why in its story."""
     ws = site.workspace()
@@ -110,14 +101,14 @@ def article_page(site: Site, request: Request) -> dict[str, Any]:
         story = {"id": s.id, "title": s.title, "size": s.size}
         links = ws.store.copy_links(s.id)
         copy_ids = [c for c, o in links.items() if o == a.id]
-        copies = [_brief(c) for c in ws.store.articles(ids=copy_ids)] if copy_ids else []
+        copies = [article_row(c) for c in ws.store.articles(ids=copy_ids)] if copy_ids else []
         try:
             why = ws.why(a.id, s.id).to_dict()
         except NotFound as exc:
             why_note = str(exc)
     if a.copy_of is not None:
         try:
-            copy_of = _brief(ws.article(a.copy_of))
+            copy_of = article_row(ws.article(a.copy_of))
         except NotFound:
             copy_of = {
                 "id": a.copy_of,
