@@ -43,8 +43,8 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.embed import split_sentences
-from storyline.records import Article, Comparison, EntityMention, Fact, Statement, Vector
-from storyline.timeline import StoryArticle
+from storyline.records import Article, Comparison, Fact, Statement, Vector
+from storyline.timeline import Link, StoryArticle
 
 VERSION = "compare-2"
 
@@ -101,7 +101,6 @@ SENTENCE_MARGIN = 0.15
 SAME_FACT_SCORE = 0.55
 
 Encode = Callable[[Sequence[str]], Vector]
-Link = Callable[[Iterable[EntityMention]], dict[str, str]]
 
 _CLAUSE_END = re.compile(r"[,;:](?=\s)|[，；：、]")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
