@@ -94,10 +94,11 @@ class Reading:
         )
         return self.store.find_stories(where)
 
-    def find_stories(self, where: Filters) -> list[Story]:
+    def find_stories(self, where: Filters, members: bool = True) -> list[Story]:
         """Stories matching a whole ``Filters`` record: also its ``order`` (``"newest"``),
-        ``offset`` (pages) and ``entities`` (ids, see ``entity_ids``) — the web app's list."""
-        return self.store.find_stories(where)
+        ``offset`` (pages) and ``entities`` (ids, see ``entity_ids``) — the web app's list.
+        Without ``members`` each story's ``articles`` is empty (cheaper for a listing)."""
+        return self.store.find_stories(where, members)
 
     def story(self, story_id: str) -> Story:
         """One story by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""

@@ -433,22 +433,52 @@ def similarity(pairs_file: Any) -> None:
 # Loopback only unless asked: the app has no login, and the workspace may hold private data.
 SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 8000
+# Processes by default: a page's Python holds one core, and two analysts' requests (or one
+# page's story and its comparison) should not wait for each other.
+SERVE_WORKERS = 2
 
 
 @cli.command()
 @db_option
 @click.option("--host", default=SERVE_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=SERVE_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes (each with its own caches) [default: 2, or 1 on one core].",
+)
 @click.pass_obj
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, workers: int | None) -> None:
     """The web app and JSON API over the workspace, read-only (see README, *Web app*)."""
+    import os
+
     import uvicorn
 
     from storyline.web import create_app
+    from storyline.web.app import DB_VARIABLE, one_blas_thread
 
-    app = create_app(obj.db, warm=True)  # fails now (exit 6) when there is no workspace
-    click.echo(f"storyline: serving {obj.db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    processes = workers or min(SERVE_WORKERS, os.cpu_count() or 1)
+    app = create_app(obj.db, warm=processes == 1)  # fails now (exit 6) without a workspace
+    click.echo(
+        f"storyline: serving {obj.db} on http://{host}:{port}/ with {processes} "
+        f"process{'es' if processes > 1 else ''} (Ctrl-C stops)",
+        err=True,
+    )
+    if processes == 1:
+        one_blas_thread()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    app.state.site.close()  # each worker opens its own
+    os.environ[DB_VARIABLE] = str(Path(obj.db).resolve())
+    uvicorn.run(
+        "storyline.web.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="warning",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

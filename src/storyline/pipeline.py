@@ -51,13 +51,20 @@ def mentions_version() -> str:
 
 
 def annotate(article: Article) -> Article:
-    """The mentions stage: entities and resolved dates of ``article.text`` (offsets into it),
-    dates resolved against the article's own anchor (dateline > published > supplied)."""
+    """The mentions stage: entities and resolved dates of ``article.text`` (offsets into it)
+    and of its title (offsets into that), dates resolved against the article's own anchor
+    (dateline > published > supplied)."""
     text = article.text
     found_dates = dates.find_dates(text, article.lang, dates.anchor_of(article))
     found_entities = entities.find_entities(text, article.lang)
+    title_entities, title_dates = find_title_mentions(article)
     return dataclasses.replace(
-        article, entities=found_entities, dates=found_dates, mentions=mentions_version()
+        article,
+        entities=found_entities,
+        dates=found_dates,
+        mentions=mentions_version(),
+        title_entities=title_entities,
+        title_dates=title_dates,
     )
 
 
@@ -94,7 +101,19 @@ def entity_keys(article: Article) -> dict[str, set[str]]:
 
 def title_mentions(article: Article) -> tuple[tuple[EntityMention, ...], tuple[DateMention, ...]]:
     """Entities and dates of ``article.title`` (offsets into it): a headline often carries the
-    event ("will meet in Moscow on February 7"). Not stored: the timeline finds them on read."""
+    event ("will meet in Moscow on February 7"). The stored ones when the mentions stage
+    annotated the title (``Article.title_entities``), else found now."""
+    if article.title_entities is not None and article.title_dates is not None:
+        return article.title_entities, article.title_dates
+    return find_title_mentions(article)
+
+
+def find_title_mentions(
+    article: Article,
+) -> tuple[tuple[EntityMention, ...], tuple[DateMention, ...]]:
+    """The mentions stage over ``article.title`` (not what is stored: found now)."""
+    if not article.title.strip():
+        return (), ()
     return (
         entities.find_entities(article.title, article.lang),
         dates.find_dates(article.title, article.lang, dates.anchor_of(article)),

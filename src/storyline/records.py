@@ -181,6 +181,10 @@ class Article:
     dates: tuple[DateMention, ...] = ()
     # The mentions stage and version that produced ``entities`` and ``dates`` ("" = not run).
     mentions: str = ""
+    # The same stage over the title (offsets into ``title``); None: not annotated (an article
+    # stored before titles were, until ``reprocess``), () when the title names nothing.
+    title_entities: tuple[EntityMention, ...] | None = None
+    title_dates: tuple[DateMention, ...] | None = None
     # The earliest article of this one's copy group when it is a reprint of it (the dedup
     # stage, read from the store); None for an original or an article with no copy.
     copy_of: str | None = None
@@ -233,6 +237,9 @@ class Article:
         out["paragraph_langs"] = list(self.paragraph_langs)
         out["entities"] = [m.to_dict() for m in self.entities]
         out["dates"] = [m.to_dict() for m in self.dates]
+        for name in ("title_entities", "title_dates"):
+            found = getattr(self, name)
+            out[name] = None if found is None else [m.to_dict() for m in found]
         return out
 
 

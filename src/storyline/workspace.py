@@ -231,7 +231,27 @@ class Workspace(Reading):
                 progress(len(done) + len(skipped), total)
             if all(a.mentions != version for a in annotated):
                 break  # every article of the batch failed: leave them for the next run
-        return len(done | self._fingerprint_stale(progress))
+        return len(done | self._title_stale(version) | self._fingerprint_stale(progress))
+
+    def _title_stale(self, version: str) -> set[str]:
+        """The mentions stage over the title of every article stored without it (a workspace
+        made before titles were annotated), each batch one transaction."""
+        from storyline.pipeline import find_title_mentions
+
+        done: set[str] = set()
+        while ids := [i for i in self.store.untitled(version, CHUNK) if i not in done]:
+            found = []
+            for a in self.store.articles(ids=ids):
+                try:
+                    found.append((a.id, *find_title_mentions(a)))
+                except Exception:  # a title the models cannot take: none, as for a bad text
+                    log.debug("title mentions of %s failed", a.id, exc_info=True)
+                    found.append((a.id, (), ()))
+            with self.store.transaction():
+                for article_id, entities, dates in found:
+                    self.store.save_title_mentions(article_id, version, entities, dates)
+            done.update(ids)
+        return done
 
     def _fingerprint_stale(self, progress: Reprogress | None) -> set[str]:
         """The dedup stage on every article without a signature of ``dedup.VERSION`` (each

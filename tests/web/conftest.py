@@ -80,6 +80,7 @@ class LiveServer:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,
+                start_new_session=True,
             )
 
     def output(self) -> str:
@@ -101,12 +102,13 @@ class LiveServer:
         pytest.fail(f"storyline serve did not answer in {seconds:.0f} s:\n{self.output()}")
 
     def stop(self) -> None:
+        # The whole process group: with ``--workers`` the server is a supervisor and its workers.
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            os.killpg(self.process.pid, signal.SIGINT)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
 

@@ -3,6 +3,7 @@ its headers, over a workspace the real CLI made (seeds, sample pages, hostile re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +13,7 @@ from starlette.testclient import TestClient
 from tests.web.fixtures_api import HOSTILE, JS_URL, api_db, client, seeds_story
 
 import storyline
+from storyline.query import Filters
 from storyline.web.security import CONTENT_SECURITY_POLICY
 
 __all__ = ["api_db", "client", "seeds_story"]  # fixtures, used by name
@@ -50,6 +52,20 @@ def test_story_list_rows_and_pages(client: TestClient) -> None:
     assert [r["size"] for r in biggest] == sorted((r["size"] for r in biggest), reverse=True)
     assert biggest[0]["size"] == 4  # the Kestrel launch in de, en, es, fr
     assert _ok(client, "/stories.json?page=2")["stories"] == []
+
+
+def test_listing_rows_summarise_what_the_members_say(api_db: Path) -> None:
+    """A listing reads one summary row per story (``members=False``); it must say what the
+    stories' members say, reprints counted once."""
+    with storyline.open(api_db, readonly=True) as ws:
+        for order in ("newest", "size"):
+            where = Filters(order=order, limit=None)
+            full = ws.find_stories(where)
+            rows = ws.find_stories(where, members=False)
+            assert [s.id for s in rows] == [s.id for s in full] and len(full) >= 5
+            for row, story in zip(rows, full, strict=True):
+                assert row.articles == () and story.articles
+                assert replace(row, articles=story.articles) == story
 
 
 def test_story_list_filters(client: TestClient) -> None:

@@ -24,6 +24,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,7 +40,7 @@ from storyline.errors import (
 from storyline.query import STORY_ORDERS, Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
-from storyline.store.mentions import EntitySummary, MentionRows
+from storyline.store.mentions import IN_BATCH, EntitySummary, MentionRows
 from storyline.store.reprints import ReprintRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
@@ -415,25 +416,80 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
             return self._with_members(_story(row))
 
     def _with_members(self, story: Story) -> Story:
-        rows = self.conn.execute(
-            "SELECT id, lang, site FROM articles WHERE story_id = ? "
+        return self._with_members_of([story])[0]
+
+    def _with_members_of(self, stories: list[Story]) -> list[Story]:
+        """``stories`` with their members, languages, outlets and independent-source counts:
+        two queries for the whole list (a listing page must not cost two per story)."""
+        if len(stories) > IN_BATCH:  # bounded SQL parameters per query
+            return [
+                s
+                for at in range(0, len(stories), IN_BATCH)
+                for s in self._with_members_of(stories[at : at + IN_BATCH])
+            ]
+        ids = [s.id for s in stories]
+        marks = ", ".join("?" * len(ids))
+        members: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
+        for row in self.conn.execute(
+            f"SELECT story_id, id, lang, site FROM articles WHERE story_id IN ({marks}) "
             f"ORDER BY {PUBLISHED_ORDER}, rowid",
-            (story.id,),
-        ).fetchall()
-        langs = sorted({r["lang"] for r in rows if r["lang"]})
-        sites = sorted({r["site"] for r in rows if r["site"]})
-        copies = self.copy_links(story.id)
-        return Story(
-            id=story.id,
-            title=story.title,
-            size=story.size,
-            languages=tuple(langs),
-            sources=tuple(sites),
-            first_date=story.first_date,
-            last_date=story.last_date,
-            articles=tuple(r["id"] for r in rows),
-            independent=max(0, story.size - len(copies)),
-        )
+            ids,
+        ):
+            members[row["story_id"]].append(row)
+        copies = self.copy_counts(ids) if ids else {}
+        out = []
+        for story in stories:
+            rows = members[story.id]
+            out.append(
+                Story(
+                    id=story.id,
+                    title=story.title,
+                    size=story.size,
+                    languages=tuple(sorted({r["lang"] for r in rows if r["lang"]})),
+                    sources=tuple(sorted({r["site"] for r in rows if r["site"]})),
+                    first_date=story.first_date,
+                    last_date=story.last_date,
+                    articles=tuple(r["id"] for r in rows),
+                    independent=max(0, story.size - copies.get(story.id, 0)),
+                )
+            )
+        return out
+
+    def _summarised(self, stories: list[Story]) -> list[Story]:
+        """``stories`` with their languages, outlets and independent-source counts, no member
+        ids (``find_stories(members=False)``)."""
+        if len(stories) > IN_BATCH:
+            return [
+                s
+                for at in range(0, len(stories), IN_BATCH)
+                for s in self._summarised(stories[at : at + IN_BATCH])
+            ]
+        ids = [s.id for s in stories]
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        summary = {
+            row[0]: (json.loads(row[1]), json.loads(row[2]))
+            for row in self.conn.execute(
+                "SELECT story_id, json_group_array(DISTINCT lang), "
+                f"json_group_array(DISTINCT site) FROM articles WHERE story_id IN ({marks}) "
+                "GROUP BY story_id",
+                ids,
+            )
+        }
+        copies = self.copy_counts(ids)
+        out = []
+        for story in stories:
+            langs, sites = summary.get(story.id, ([], []))
+            out.append(
+                replace(
+                    story,
+                    languages=tuple(sorted(x for x in langs if x)),
+                    sources=tuple(sorted(x for x in sites if x)),
+                    independent=max(0, story.size - copies.get(story.id, 0)),
+                )
+            )
+        return out
 
     @_guarded
     def articles(
@@ -498,8 +554,10 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
     # -- filtered reads and id prefixes (the CLI's listings) ---------------------------------
 
     @_guarded
-    def find_stories(self, where: Filters) -> list[Story]:
-        """Stories matching ``where`` (see ``query.Filters``), largest first."""
+    def find_stories(self, where: Filters, members: bool = True) -> list[Story]:
+        """Stories matching ``where`` (see ``query.Filters``), largest first; without
+        ``members`` their ``articles`` stay empty (a listing's rows: languages, outlets and
+        independent sources only, which cost one row per story, not one per member)."""
         sql = "SELECT id, title, size, first_date, last_date FROM stories s WHERE size >= ?"
         params: list[Any] = [where.min_size]
         sql += _window(where, "coalesce(last_date, first_date)", "coalesce(first_date, last_date)")
@@ -525,8 +583,8 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         sql += f" ORDER BY {STORY_ORDERS[where.order]} LIMIT ? OFFSET ?"
         params += [-1 if where.limit is None else where.limit, where.offset]
         with self.snapshot():  # sizes and members from one state, even during an ingest
-            rows = self.conn.execute(sql, params).fetchall()
-            return [self._with_members(_story(row)) for row in rows]
+            found = [_story(row) for row in self.conn.execute(sql, params).fetchall()]
+            return self._with_members_of(found) if members else self._summarised(found)
 
     @_guarded
     def titles_in(self, story_ids: Iterable[str], lang: str) -> dict[str, str]:

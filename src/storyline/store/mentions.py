@@ -8,6 +8,7 @@ transactions and article rows; this module owns the rows of the mentions stage.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -98,10 +99,51 @@ class MentionRows:
         self.conn.execute(
             "UPDATE articles SET mentions = ? WHERE id = ?", (article.mentions, article_id)
         )
+        if article.title_entities is not None and article.title_dates is not None:
+            self.save_title_mentions(
+                article_id, article.mentions, article.title_entities, article.title_dates
+            )
+
+    def save_title_mentions(
+        self,
+        article_id: str,
+        stage: str,
+        entities: Iterable[EntityMention],
+        dates: Iterable[DateMention],
+    ) -> None:
+        """The mentions of ``article_id``'s title (offsets into it), made by ``stage``."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO title_mentions VALUES (?, ?, ?, ?)",
+            (
+                article_id,
+                stage,
+                json.dumps([dataclasses.astuple(m) for m in entities], ensure_ascii=False),
+                json.dumps([dataclasses.astuple(d) for d in dates], ensure_ascii=False),
+            ),
+        )
+
+    def untitled(self, version: str, limit: int) -> list[str]:
+        """Ids of up to ``limit`` articles whose title mentions are missing or of another
+        version (articles stored before titles were annotated)."""
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN title_mentions t ON t.article_id = a.id "
+            "WHERE t.stage IS NULL OR t.stage != ? ORDER BY a.rowid LIMIT ?",
+            (version, limit),
+        )
+        return [r[0] for r in rows]
+
+    def untitled_count(self, version: str) -> int:
+        count: int = self.conn.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN title_mentions t ON t.article_id = a.id "
+            "WHERE t.stage IS NULL OR t.stage != ?",
+            (version,),
+        ).fetchone()[0]
+        return count
 
     def delete_mentions(self, article_id: str) -> None:
         self.conn.execute("DELETE FROM entity_mentions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM date_mentions WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM title_mentions WHERE article_id = ?", (article_id,))
 
     def with_mentions(self, articles: list[Article]) -> list[Article]:
         """``articles`` with their stored ``entities`` and ``dates`` (offsets into the text)."""
@@ -126,12 +168,31 @@ class MentionRows:
                 dated.setdefault(r[0], []).append(
                     DateMention(r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
                 )
-        return [
-            replace(a, entities=tuple(found.get(a.id, ())), dates=tuple(dated.get(a.id, ())))
-            if a.mentions
-            else a
-            for a in articles
-        ]
+        titled: dict[str, tuple[tuple[EntityMention, ...], tuple[DateMention, ...]]] = {}
+        for batch in _batches([a.id for a in articles]):
+            marks = ", ".join("?" * len(batch))
+            for r in self.conn.execute(
+                "SELECT article_id, entities, dates FROM title_mentions "
+                f"WHERE article_id IN ({marks})",
+                batch,
+            ):
+                titled[r[0]] = (
+                    tuple(EntityMention(*m) for m in json.loads(r[1])),
+                    tuple(
+                        DateMention(d[0], d[1], d[2], d[3], d[4], bool(d[5]), bool(d[6]))
+                        for d in json.loads(r[2])
+                    ),
+                )
+        out = []
+        for a in articles:
+            if a.mentions:
+                a = replace(
+                    a, entities=tuple(found.get(a.id, ())), dates=tuple(dated.get(a.id, ()))
+                )
+            if a.id in titled:
+                a = replace(a, title_entities=titled[a.id][0], title_dates=titled[a.id][1])
+            out.append(a)
+        return out
 
     def stale(self, version: str, limit: int) -> list[str]:
         """Ids of up to ``limit`` articles whose mentions were made by another version."""

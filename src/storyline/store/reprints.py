@@ -200,6 +200,17 @@ class ReprintRows:
         )
         return {r[0]: r[1] for r in rows}
 
+    def copy_counts(self, story_ids: list[str]) -> dict[str, int]:
+        """For each of ``story_ids``: how many of its members are copies of another member."""
+        marks = ", ".join("?" * len(story_ids))
+        rows = self.conn.execute(
+            "SELECT a.story_id, count(*) FROM articles a "
+            "JOIN reprints r ON r.article_id = a.id JOIN articles o ON o.id = r.copy_of "
+            f"WHERE a.story_id IN ({marks}) AND o.story_id = a.story_id GROUP BY a.story_id",
+            story_ids,
+        )
+        return {r[0]: r[1] for r in rows}
+
     def _delete_bands(self, article_id: str) -> None:
         """Remove an article's buckets by their keys, made again from its stored signature
         (the bands have no index by article: it would double their size on disk)."""

@@ -12,6 +12,7 @@ Routes (each page has its JSON twin, built from the same data)::
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,6 +34,9 @@ from storyline.web.site import Site
 from storyline.web.stories import compare_extra, compare_page, story_list, story_page
 
 STATIC = Path(__file__).parent / "static"
+# The workspace file of ``from_environment``: how ``serve --workers N`` tells each worker
+# process (started by uvicorn, which takes an import string, not an app) what to serve.
+DB_VARIABLE = "STORYLINE_SERVE_DB"
 
 
 def create_app(path: str | Path, encoder: str = "use", warm: bool = False) -> Starlette:
@@ -101,3 +105,21 @@ def create_app(path: str | Path, encoder: str = "use", warm: bool = False) -> St
     )
     app.state.site = site
     return app
+
+
+def one_blas_thread() -> None:
+    """Matrix products on one thread in this process. A page's products are tiny (an NER
+    model over a headline, a few sentence vectors); with OpenBLAS's thread per core, each one
+    waits on a thread hand-off, and on a loaded machine that costs more than the product:
+    measured on the 2-core bench machine, a Russian headline's NER (natasha) took ~50-130 ms
+    on two BLAS threads and ~7 ms on one. The server's parallelism is its worker processes."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def from_environment() -> Starlette:
+    """``create_app`` over the file named by ``$STORYLINE_SERVE_DB``, models warmed: the
+    factory each worker process of ``storyline serve --workers N`` calls."""
+    one_blas_thread()
+    return create_app(os.environ[DB_VARIABLE], warm=True)

@@ -67,5 +67,5 @@ def search_page(site: Site, request: Request) -> dict[str, Any]:
         counts = ws.store.entity_counts(ids, MENTIONS_COUNTED)[:ENTITIES_SHOWN]
         out["entities"] = [c.to_dict() for c in counts]
         newest = Filters(entities=tuple(ids), order="newest", limit=ENTITY_STORIES)
-        out["stories"] = [story_row(s) for s in ws.find_stories(newest)]
+        out["stories"] = [story_row(s) for s in ws.find_stories(newest, members=False)]
     return out

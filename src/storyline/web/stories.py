@@ -46,7 +46,7 @@ def story_list(site: Site, request: Request) -> dict[str, Any]:
         offset=(page - 1) * PAGE_SIZE,
         entities=None if entities is None else tuple(entities),
     )
-    found = ws.find_stories(where)
+    found = ws.find_stories(where, members=False)
     shown = found[:PAGE_SIZE]
     hl = params.reader_language(request)
     titles = ws.store.titles_in([s.id for s in shown], hl) if hl else {}
