@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench import (
     clustering,
+    coldstart,
     compare,
     dates,
     decoding,
@@ -43,6 +44,7 @@ SECTIONS = {
     "timeline": timeline.run,
     "compare": compare.run,
     "throughput": throughput.run,
+    "coldstart": coldstart.run,
     "scale": scale.run,
     "web": web.run,
 }

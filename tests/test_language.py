@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from storyline.language import (
     EMBEDDED_LANGUAGES,
     LANGUAGES,
     MIN_PARAGRAPH_LETTERS,
+    SHORT_TEXT_LETTERS,
     Detector,
     LangidDetector,
     LinguaDetector,
+    article_language,
     default_detector,
     detect_language,
     is_supported,
@@ -199,3 +202,64 @@ def test_the_hindi_text_in_semeval_is_named(shared_data: Path) -> None:
             if sum("\u0900" <= ch <= "\u097f" for ch in text) > len(text) / 3:
                 named.append(detect_language(_article("", text)).lang)
     assert named and set(named) == {"hi"}
+
+
+class Counting:
+    """A detector that records what it was asked: which texts ``article_language`` skips."""
+
+    def __init__(self, inner: Detector) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.languages = getattr(inner, "languages", LANGUAGES)
+        self.asked: list[str] = []
+
+    def detect(self, text: str) -> str | None:
+        self.asked.append(text)
+        return self.inner.detect(text)
+
+    def detect_many(self, texts: Sequence[str]) -> list[str | None]:
+        self.asked.extend(texts)
+        return self.inner.detect_many(texts)
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+LONG_GERMAN = (
+    "Nach neun Jahren Entwicklung ist die Marssonde der Europäischen Weltraumorganisation "
+    "unterwegs. Im Kontrollzentrum in Darmstadt war die Erleichterung am Abend groß."
+)
+SHORT_ENGLISH = "Council leader Mary Jones said the plan would protect libraries."
+ARTICLES = {
+    "settled by the long paragraphs": _article(SHORT_ENGLISH, *ENGLISH_BODY[:1], LONG_GERMAN),
+    "short paragraphs outvote the long one": _article(
+        "Leeds council approves budget for next year", LONG_GERMAN, *ENGLISH_BODY
+    ),
+    "only short texts": _article("Leeds council approves budget", *ENGLISH_BODY),
+    "cyrillic sidebar": _article("Leeds budget", *ENGLISH_BODY, CYRILLIC_SIDEBAR),
+    "nothing long enough": _article("Hola", "Buenos días a todos."),
+    "declared only": _article("", "1680", lang="pl"),
+    "unsupported language": _article("", UNSUPPORTED["el"]),
+}
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)
+@pytest.mark.parametrize("name", sorted(ARTICLES))
+def test_article_language_is_detect_language_lang(detector: Detector, name: str) -> None:
+    article = ARTICLES[name]
+    assert article_language(article, detector) == detect_language(article, detector).lang
+
+
+def test_article_language_skips_short_texts_that_cannot_change_the_vote() -> None:
+    assert _letters(LONG_GERMAN) >= SHORT_TEXT_LETTERS > _letters(SHORT_ENGLISH)
+    # 2 x ~130 German letters against a ~55-letter English title: the title cannot win.
+    article = _article(SHORT_ENGLISH, LONG_GERMAN, LONG_GERMAN)
+    counting = Counting(LinguaDetector())
+    assert article_language(article, counting) == "de"
+    assert counting.asked == [LONG_GERMAN, LONG_GERMAN]
+    # The same title against one German paragraph and enough English ones: it is detected.
+    close = _article(SHORT_ENGLISH, LONG_GERMAN, SHORT_ENGLISH, SHORT_ENGLISH)
+    counting = Counting(LinguaDetector())
+    assert article_language(close, counting) == detect_language(close).lang == "en"
+    assert sorted(counting.asked) == sorted([LONG_GERMAN, SHORT_ENGLISH, *[SHORT_ENGLISH] * 2])

@@ -6,18 +6,23 @@
     >>> ws.stories()
     >>> storyline.similarity(text_a, text_b)  # same-story score of two texts, in [0, 1]
 
-Importing the package loads no model: encoders and detectors load on first use.
+Importing the package loads no model: encoders and detectors load on first use. Nor does it
+import the workspace (store, matcher, clusterer) until ``open`` or ``Workspace`` is first used,
+so a command that needs neither (``storyline extract``) starts fast.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from storyline.records import Article, Dateline, DocError, Embedding, RawDoc, Story
-from storyline.workspace import IngestReport, Workspace, open
 
 if TYPE_CHECKING:
     from storyline.pipeline import Pipeline
+    from storyline.workspace import IngestReport, Workspace, open
+
+# Names served by ``storyline.workspace``, imported on first access (PEP 562).
+_FROM_WORKSPACE = frozenset({"IngestReport", "Workspace", "open"})
 
 __version__ = "0.1.0"
 __all__ = [
@@ -33,6 +38,16 @@ __all__ = [
     "open",
     "similarity",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_WORKSPACE:
+        from storyline import workspace
+
+        value = getattr(workspace, name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")
 
 
 def similarity(

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,7 +21,11 @@ from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED, StorylineError
 from storyline.export import EXPORT_FORMATS, KINDS
 from storyline.output import compare as compare_view
 from storyline.output.compare import COMPARE_FORMATS
-from storyline.workspace import Workspace
+
+if TYPE_CHECKING:
+    # Imported when a command opens one: the workspace pulls in the store, the matcher and the
+    # clusterer, which ``extract`` and ``--help`` do not need (a fast cold start).
+    from storyline.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +74,8 @@ class Context:
     def workspace(self, create: bool = False, write: bool = False) -> Workspace:
         """The workspace; only ``ingest`` may create it; ``write`` opens an existing one for
         writing (``reprocess``); the others open it read-only (they never write)."""
+        from storyline.workspace import Workspace
+
         log.debug("workspace %s (create=%s)", self.db, create)
         return Workspace(self.db, create=create, readonly=not (create or write))
 
@@ -277,7 +283,10 @@ def extract(paths: Sequence[str], out_dir: Path | None, published: str | None, f
     """Print the cleaned article(s) of pages without storing anything (stdin without PATHS)."""
     from storyline.pipeline import clean_documents
 
-    results = clean_documents(paths or ["-"], stdin=sys.stdin.buffer, published=published)
+    full = fmt in output.FULL_FORMATS  # the other formats show no mentions: skip their models
+    results = clean_documents(
+        paths or ["-"], stdin=sys.stdin.buffer, published=published, full=full
+    )
     if out_dir is None:
         done, failed = output.extracted(results, fmt)
     else:

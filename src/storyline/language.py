@@ -111,6 +111,12 @@ MIN_DETECT_LETTERS = 4
 # (about 33 letters), 99.4 % on 100 (and 88 % on 20 in a one-off run on the same texts); re-run
 # it before changing this.
 MIN_PARAGRAPH_LETTERS = 30
+# ``article_language`` detects texts of this many letters first and shorter ones only when they
+# could still change the article's vote. 120 is where lingua's high-accuracy mode switches from
+# 1- to 5-gram models to trigrams alone (its _HIGH_ACCURACY_MODE_MAX_TEXT_LENGTH, counted over
+# the letters of its words), so the long texts load only the small trigram models. A cost
+# setting only: any value gives the same languages.
+SHORT_TEXT_LETTERS = 120
 # Only the first this many characters of one text are scored: accuracy on long texts is
 # saturated well before, and a run-away "paragraph" (a page that failed to split) stays cheap.
 MAX_DETECT_CHARS = 3000
@@ -316,27 +322,11 @@ def detect_language(
     mixed flag stay the detector's.
     """
     detector = detector or default_detector()
-
     texts = (article.title, *article.paragraphs)
-    long_enough = [i for i, t in enumerate(texts) if _letters(t) >= MIN_PARAGRAPH_LETTERS]
     found_langs: list[str | None] = [None] * len(texts)
-    for i, found in zip(
-        long_enough, detector.detect_many([texts[i] for i in long_enough]), strict=True
-    ):
-        found_langs[i] = found
+    _detect_into(found_langs, texts, _long_enough(texts), detector)
     paragraph_langs = tuple(found_langs[1:])
-    votes: Counter[str] = Counter()
-    for text, found in zip(texts, found_langs, strict=True):
-        if found is not None:
-            votes[found] += _letters(text)
-    if votes:
-        lang: str | None = votes.most_common(1)[0][0]
-    else:
-        lang = detector.detect(f"{article.title}\n\n{article.text}") or article.lang
-
-    known = getattr(detector, "languages", LANGUAGES) or ()
-    named = name_language(f"{article.title}\n\n{article.text}", namer)
-    article_lang = named if named is not None and named not in known else lang
+    lang = _vote(article, texts, found_langs, detector)
 
     body_letters = sum(_letters(p) for p in article.paragraphs)
     other_letters = sum(
@@ -346,5 +336,86 @@ def detect_language(
     )
     mixed = body_letters > 0 and other_letters / body_letters >= MIXED_SHARE
     return dataclasses.replace(
-        article, lang=article_lang, paragraph_langs=paragraph_langs, mixed_lang=mixed
+        article,
+        lang=_named(article, lang, detector, namer),
+        paragraph_langs=paragraph_langs,
+        mixed_lang=mixed,
     )
+
+
+def article_language(
+    article: Article, detector: Detector | None = None, namer: Detector | None = None
+) -> str | None:
+    """``detect_language(article, detector, namer).lang``, detecting only what decides it.
+
+    Texts of ``SHORT_TEXT_LETTERS`` letters or more are detected first; the shorter ones (the
+    title, as a rule) only when their letters could still change the vote. For lingua this
+    matters: its high-accuracy mode scores a short text with 1- to 5-gram models, a long one
+    with trigrams alone, and it loads each model on first use, so an article whose long
+    paragraphs settle the vote never loads the big models (about 3 s). The answer is the same
+    as ``detect_language``'s, whatever the detector: a text left out could not have moved the
+    letters' majority (``_settled``).
+    """
+    detector = detector or default_detector()
+    texts = (article.title, *article.paragraphs)
+    found_langs: list[str | None] = [None] * len(texts)
+    wanted = _long_enough(texts)
+    first = [i for i in wanted if _letters(texts[i]) >= SHORT_TEXT_LETTERS]
+    rest = [i for i in wanted if _letters(texts[i]) < SHORT_TEXT_LETTERS]
+    _detect_into(found_langs, texts, first, detector)
+    if not _settled(texts, found_langs, sum(_letters(texts[i]) for i in rest)):
+        _detect_into(found_langs, texts, rest, detector)
+    return _named(article, _vote(article, texts, found_langs, detector), detector, namer)
+
+
+def _long_enough(texts: Sequence[str]) -> list[int]:
+    """Indexes of the texts long enough to get a language of their own."""
+    return [i for i, t in enumerate(texts) if _letters(t) >= MIN_PARAGRAPH_LETTERS]
+
+
+def _detect_into(
+    found_langs: list[str | None], texts: Sequence[str], indexes: list[int], detector: Detector
+) -> None:
+    if not indexes:
+        return
+    for i, found in zip(indexes, detector.detect_many([texts[i] for i in indexes]), strict=True):
+        found_langs[i] = found
+
+
+def _votes(texts: Sequence[str], found_langs: Sequence[str | None]) -> Counter[str]:
+    """Letters per detected language, languages in order of first appearance."""
+    votes: Counter[str] = Counter()
+    for text, found in zip(texts, found_langs, strict=True):
+        if found is not None:
+            votes[found] += _letters(text)
+    return votes
+
+
+def _settled(texts: Sequence[str], found_langs: Sequence[str | None], undetected: int) -> bool:
+    """True when ``undetected`` more letters, whatever their languages, cannot change the
+    vote's winner: the leader is ahead of the runner-up (or of a language not yet seen) by
+    more than that, so it stays the single most-voted language and no tie-break is needed."""
+    ranked = [count for _, count in _votes(texts, found_langs).most_common(2)]
+    if not ranked:
+        return False
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    return ranked[0] > runner_up + undetected
+
+
+def _vote(
+    article: Article, texts: Sequence[str], found_langs: Sequence[str | None], detector: Detector
+) -> str | None:
+    """The language holding most letters; without any, the whole text's, else the declared."""
+    votes = _votes(texts, found_langs)
+    if votes:
+        return votes.most_common(1)[0][0]
+    return detector.detect(f"{article.title}\n\n{article.text}") or article.lang
+
+
+def _named(
+    article: Article, lang: str | None, detector: Detector, namer: Detector | None
+) -> str | None:
+    """``lang``, unless ``namer`` confidently names a language the detector does not know."""
+    known = getattr(detector, "languages", LANGUAGES) or ()
+    named = name_language(f"{article.title}\n\n{article.text}", namer)
+    return named if named is not None and named not in known else lang

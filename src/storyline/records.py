@@ -21,12 +21,25 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-Vector = npt.NDArray[np.float32]
+    Vector = npt.NDArray[np.float32]
+
+
+def __getattr__(name: str) -> Any:
+    # ``Vector`` is built on first import of it (PEP 562): records need no numpy at runtime, and
+    # ``import storyline`` stays fast for commands that never touch a vector (``extract``).
+    if name == "Vector":
+        import numpy as np
+        import numpy.typing as npt
+
+        return npt.NDArray[np.float32]
+    raise AttributeError(f"module 'storyline.records' has no attribute {name!r}")
+
 
 # Characters of a title in a record's repr, and of the first paragraph in its notebook card:
 # enough to recognise the article on one line of a REPL or a notebook cell.

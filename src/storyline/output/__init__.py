@@ -8,8 +8,11 @@ are ISO 8601 UTC, strings are exact. ``text`` makes untrusted text safe for a te
 
 from __future__ import annotations
 
-from storyline.output import matching, mentions
-from storyline.output.documents import EXTRACT_FORMATS, extracted, extracted_to
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from storyline.output.documents import EXTRACT_FORMATS, FULL_FORMATS, extracted, extracted_to
 from storyline.output.listing import LISTING_FORMATS
 from storyline.output.views import (
     article,
@@ -23,8 +26,16 @@ from storyline.output.views import (
     story,
 )
 
+if TYPE_CHECKING:
+    from storyline.output import matching, mentions
+
+# Views imported on first use (PEP 562): they need the settings, the clusterer and the store,
+# which ``extract`` does not (``tests/cli/test_cold_start.py``).
+_LAZY_VIEWS = frozenset({"matching", "mentions"})
+
 __all__ = [
     "EXTRACT_FORMATS",
+    "FULL_FORMATS",
     "LISTING_FORMATS",
     "article",
     "articles",
@@ -40,3 +51,9 @@ __all__ = [
     "stories",
     "story",
 ]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _LAZY_VIEWS:
+        return importlib.import_module(f"storyline.output.{name}")
+    raise AttributeError(f"module 'storyline.output' has no attribute {name!r}")

@@ -26,6 +26,10 @@ from storyline.records import Article, DocError
 log = logging.getLogger(__name__)
 
 EXTRACT_FORMATS = ("table", "txt", "markdown", "json", "jsonl", "csv", "tsv")
+# The formats that print every field of an article (``Article.to_dict``): paragraph languages,
+# the mixed flag, entities and dates. The others show the fields below, so ``extract`` skips
+# the stages behind the rest (``pipeline.clean(full=False)``).
+FULL_FORMATS = frozenset({"json", "jsonl"})
 EXTRACT_FIELDS = (
     "source",
     "id",

@@ -3,14 +3,16 @@ articles, or an article and a story, are (not) one story (``why``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from storyline.browse import Why
 from storyline.output.listing import Column, console, emit, emit_object
 from storyline.output.text import cell
 from storyline.settings import SETTINGS
+
+if TYPE_CHECKING:  # browse pulls in the store and the matcher; the CLI loads this module always
+    from storyline.browse import Why
 
 CONFIG_COLUMNS = (
     Column("name", whole=True, style="cyan"),

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from storyline.browse import EntityReport
 from storyline.output.listing import Column, console, emit, emit_object
 from storyline.output.text import cell
 from storyline.output.views import STORY_COLUMNS
 from storyline.records import TimelineEvent
-from storyline.store import EntitySummary
+
+if TYPE_CHECKING:  # browse and the store are heavy; the CLI loads this module always
+    from storyline.browse import EntityReport
+    from storyline.store import EntitySummary
 
 TIMELINE_COLUMNS = (
     Column("date", width=10),

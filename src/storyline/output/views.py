@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
@@ -18,7 +18,9 @@ from storyline.errors import EXIT_ALL_FAILED, EXIT_SOME_FAILED
 from storyline.output.listing import Column, console, day, emit, emit_object, iso
 from storyline.output.text import cell, visible
 from storyline.records import Article, DocError, RawDoc, Story
-from storyline.workspace import IngestReport
+
+if TYPE_CHECKING:  # the workspace is heavy, and ``extract`` prints through these views
+    from storyline.workspace import IngestReport
 
 # Characters of an article's first paragraph that ``show`` prints under its title.
 LEAD = 300

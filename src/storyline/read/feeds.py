@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import feedparser
-
 from storyline.read.jsonl import record_doc
 from storyline.records import FEED_DATE, DocError, RawDoc
 
@@ -46,6 +44,8 @@ def looks_like_feed(head: bytes) -> bool:
 
 def read_feed(data: bytes, source: str) -> Iterator[RawDoc | DocError]:
     """Yield one RawDoc per item (``source#item-N``), or one DocError for an unreadable feed."""
+    import feedparser  # here, not at the top: only feeds need it (a fast ``storyline extract``)
+
     parsed = feedparser.parse(data)
     entries: list[Any] = list(parsed.entries)
     if not entries:
