@@ -147,6 +147,11 @@ PUBLISHED_HELP = (
 @click.option("--published", metavar="ISO_DATE", help=PUBLISHED_HELP)
 @click.option("--include", multiple=True, metavar="GLOB", help="In directories, read only these.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In directories, skip these.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes that clean and embed pages (default: one per core; 1: no pool).",
+)
 @format_option(("table", "json", "jsonl"))
 @db_option
 @click.pass_obj
@@ -157,6 +162,7 @@ def ingest(
     include: Sequence[str],
     exclude: Sequence[str],
     published: str | None,
+    workers: int | None,
     fmt: str,
 ) -> None:
     """Read pages (files, directories, globs, - for stdin), clean, embed and cluster them."""
@@ -169,6 +175,7 @@ def ingest(
             include=include,
             exclude=exclude,
             published=published,
+            workers=workers,
         )
     code = 0
     if report.failed:

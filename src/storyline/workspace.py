@@ -31,6 +31,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -38,14 +39,15 @@ from storyline import dedup
 from storyline.browse import Reading
 from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_key, timestamp
 from storyline.cluster.revise import Member, revise
-from storyline.errors import DocumentError, MissingDependency, StoreError
+from storyline.errors import MissingDependency, StoreError
 from storyline.match import Group, default_matcher, profile
+from storyline.pool import Pool, Result, can_fork, process, reason, warm
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
 from storyline.read.sidecar import supplied
 from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.settings import SETTINGS, setting
-from storyline.store import MAX_REASON_CHARS, Store, StoryEvent, is_store_failure
+from storyline.store import Store, StoryEvent, is_store_failure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,22 +61,13 @@ log = logging.getLogger(__name__)
 # wait little, large enough that commits do not dominate (each commit is an fsync of the WAL).
 CHUNK = 64
 
+# Documents an ingest cleans in its own process before it starts a pool of workers (a few
+# seconds of model loading and a fork): a handful of pages is done sooner without one.
+SERIAL_FIRST = 16
+
 Progress = Callable[[str, RawDoc | DocError], None]
 # Reprocessing progress: (articles done, articles to do).
 Reprogress = Callable[[int, int], None]
-
-# The stage an unexpected exception is recorded under: the deepest storyline module it passed.
-_STAGES = (
-    ("storyline.read", "read"),
-    ("storyline.decode", "decode"),
-    ("storyline.extract", "extract"),
-    ("storyline.language", "language"),
-    ("storyline.entities", "entities"),
-    ("storyline.dates", "dates"),
-    ("storyline.embed", "embed"),
-    ("storyline.store", "store"),
-    ("storyline.cluster", "cluster"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,26 +171,26 @@ class Workspace(Reading):
         include: Iterable[str] = (),
         exclude: Iterable[str] = (),
         published: str | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
         """Read, clean, embed and store every document in ``inputs`` (one path or several);
         then cluster them. ``include`` / ``exclude`` globs choose files in directories (see
         ``storyline.read.read``); the workspace's own files are never read. ``published``
-        (ISO 8601) dates every document that has no date of its own. Raises ``StoreError``
-        only when the workspace itself fails (``InputError`` for a bad path or date)."""
+        (ISO 8601) dates every document that has no date of its own. ``workers`` processes
+        clean and embed the documents after the first chunk (default: one per usable core;
+        1 keeps it all in this process; see ``storyline.pool``). Raises ``StoreError`` only
+        when the workspace itself fails (``InputError`` for a bad path or date)."""
         published = supplied(published)
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot ingest")
         if isinstance(inputs, str | os.PathLike):
             inputs = [inputs]
         report = IngestReport()
-        pending: list[RawDoc | DocError] = []
         chosen = selection(include, exclude, (str(f) for f in self.files))
-        for item in self._documents(inputs, stdin, chosen, published):
-            pending.append(item)
-            if len(pending) >= CHUNK:
-                self._ingest_chunk(pending, report, progress)
-                pending = []
-        self._ingest_chunk(pending, report, progress)
+        documents = self._documents(inputs, stdin, chosen, published)
+        processed = self._processed(documents, workers)
+        while chunk := list(islice(processed, CHUNK)):  # all in hand before the write lock
+            self._ingest_chunk(chunk, report, progress)
         report.new_stories = self.settle()
         report.reprocessed = self.reprocess()
         return report
@@ -276,7 +269,7 @@ class Workspace(Reading):
                     except Exception as exc:  # one article's failure, not the batch's
                         if is_store_failure(exc):
                             raise
-                        log.warning("dedup of article %s failed: %s", article.id, _reason(exc))
+                        log.warning("dedup of article %s failed: %s", article.id, reason(exc))
                         skipped.add(article.id)
                         continue
                     done.add(article.id)
@@ -299,7 +292,7 @@ class Workspace(Reading):
         except (StoreError, MissingDependency):
             raise
         except Exception as exc:  # one article's failure, not the batch's
-            log.warning("mentions of article %s failed: %s", article.id, _reason(exc))
+            log.warning("mentions of article %s failed: %s", article.id, reason(exc))
             log.debug("mentions of %s failed", article.id, exc_info=True)
             return article
 
@@ -318,18 +311,45 @@ class Workspace(Reading):
                 yield from read([path], stdin=stdin, published=published)
             except Exception as exc:  # a reader bug costs one file, not the batch
                 log.debug("reading %r failed", path, exc_info=True)
-                yield DocError(display_path(path), _reason(exc), "read")
+                yield DocError(display_path(path), reason(exc), "read")
+
+    def _processed(
+        self, documents: Iterable[RawDoc | DocError], workers: int | None
+    ) -> Iterator[tuple[RawDoc | DocError, Result | None]]:
+        """Each document with what cleaning and embedding it gave (None: nothing to do). The
+        first ``SERIAL_FIRST`` run here; a longer input goes on in a pool of ``workers``
+        processes, which is worth its start (every model loaded, then a fork) only then."""
+        documents = iter(documents)
+        for item in islice(documents, SERIAL_FIRST):
+            yield item, self._process(item)
+        from storyline.embed import usable_cores
+
+        workers = usable_cores() if workers is None else workers
+        following = next(documents, None)
+        if following is None:
+            return
+        rest = chain([following], documents)
+        if workers <= 1 or not can_fork():
+            yield from ((item, self._process(item)) for item in rest)
+            return
+        warm(self.pipeline)
+        with Pool(self.pipeline, workers, ahead=CHUNK) as pool:
+            yield from pool.map(rest, skip=self._stored)
+
+    def _stored(self, item: RawDoc | DocError) -> bool:
+        """Nothing to clean: an error row already, or bytes the store holds."""
+        return isinstance(item, DocError) or self.store.has_raw(item.sha256)
 
     def _ingest_chunk(
-        self, items: list[RawDoc | DocError], report: IngestReport, progress: Progress | None
+        self,
+        chunk: list[tuple[RawDoc | DocError, Result | None]],
+        report: IngestReport,
+        progress: Progress | None,
     ) -> None:
-        if not items:
-            return
-        processed = [self._process(item) for item in items]  # no lock held while encoding
         outcomes: list[tuple[str, RawDoc | DocError]] = []
         try:
             with self.store.transaction():
-                for item, result in zip(items, processed, strict=True):
+                for item, result in chunk:
                     report.read += 1
                     outcomes.append((self._write(item, result, report), item))
                 self._cluster(provisional=True, report=report)
@@ -340,21 +360,13 @@ class Workspace(Reading):
             for outcome, item in outcomes:
                 progress(outcome, item)
 
-    def _process(self, item: RawDoc | DocError) -> tuple[Article, Embedding] | DocError | None:
+    def _process(self, item: RawDoc | DocError) -> Result | None:
         """Clean and embed one document; None for bytes already stored."""
-        if isinstance(item, DocError) or self.store.has_raw(item.sha256):
+        if self._stored(item):
             return None
+        assert isinstance(item, RawDoc)
         pipeline = self.pipeline  # a model that cannot load fails the run, not each document
-        try:
-            return pipeline.process(item)
-        except DocumentError as exc:
-            return DocError(item.source, exc.reason, exc.stage, item.sha256)
-        except (StoreError, MissingDependency):
-            raise
-        except Exception as exc:  # one document's failure, not the batch's
-            stage = _stage_of(exc, default="process")
-            log.debug("%s failed in stage %s", item.source, stage, exc_info=True)
-            return DocError(item.source, _reason(exc), stage, item.sha256)
+        return process(pipeline, item)
 
     def _write(
         self,
@@ -382,7 +394,7 @@ class Workspace(Reading):
             if is_store_failure(exc):
                 raise
             log.debug("storing %s failed", item.source, exc_info=True)
-            return self._fail(DocError(item.source, _reason(exc), "store", item.sha256), report)
+            return self._fail(DocError(item.source, reason(exc), "store", item.sha256), report)
         if stored_as != article.id:
             report.renamed.append(Renamed(item.source, article.id, stored_as))
         if not article.supported:
@@ -494,7 +506,7 @@ class Workspace(Reading):
                 # The index may hold half of this article: rebuild it from the store.
                 log.debug("clustering %s failed", article.source, exc_info=True)
                 self._index = None
-                self._drop(article, _reason(exc), report)
+                self._drop(article, reason(exc), report)
                 return len(titles) + self._cluster(provisional, report)
         if not provisional:
             self._revise(index, touched, titles, model)
@@ -637,21 +649,3 @@ def open(
     """Open the workspace file at ``path``; ``create=False`` raises ``WorkspaceMissing`` rather
     than make a new one; ``readonly=True`` never writes to the file."""
     return Workspace(path, encoder=encoder, create=create, readonly=readonly)
-
-
-def _reason(exc: BaseException) -> str:
-    """An unexpected exception as an error row's reason: its type and (bounded) message."""
-    return f"{type(exc).__name__}: {exc}"[:MAX_REASON_CHARS]
-
-
-def _stage_of(exc: BaseException, default: str) -> str:
-    """The pipeline stage ``exc`` came from: the deepest storyline module in its traceback."""
-    stage = default
-    tb = exc.__traceback__
-    while tb is not None:
-        module = str(tb.tb_frame.f_globals.get("__name__", ""))
-        for prefix, name in _STAGES:
-            if module == prefix or module.startswith(prefix + "."):
-                stage = name
-        tb = tb.tb_next
-    return stage
