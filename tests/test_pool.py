@@ -77,7 +77,16 @@ def test_a_pool_stores_what_one_process_stores_and_survives_a_killed_worker(
         assert killed, "the ingest never started a pool"
         assert (report.new, report.failed, report.read) == (PAGES, 0, PAGES)
         assert _stored(ws) == serial  # same texts, same stories
-    assert not multiprocessing.active_children()  # the pool is gone with its ingest
+        assert not multiprocessing.active_children()  # the pool is gone with its ingest
+
+    # the same pages again, from a fresh handle: all stored, so no model loads, no worker starts
+    seen: list[int] = []
+    with storyline.open(tmp_path / "p.db") as ws:
+        again = ws.ingest(
+            [pages], workers=2, progress=lambda o, i: seen.extend(multiprocessing.active_children())
+        )
+        assert (again.duplicates, again.new) == (PAGES, 0)
+        assert seen == [] and ws._pipeline is None
 
 
 def _count(db: Path) -> int:

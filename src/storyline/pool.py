@@ -132,12 +132,16 @@ def can_fork() -> bool:
 
 
 class Pool:
-    """``workers`` forked processes running ``Pipeline.process``; ``map`` keeps input order."""
+    """``workers`` forked processes running ``Pipeline.process``; ``map`` keeps input order.
 
-    def __init__(self, pipeline: Pipeline, workers: int, ahead: int) -> None:
+    Nothing loads and nothing forks until a document needs processing: ``pipeline`` is called
+    then (a re-run over stored pages costs no model)."""
+
+    def __init__(self, pipeline: Callable[[], Pipeline], workers: int, ahead: int) -> None:
         self.pipeline = pipeline
         self.workers = workers
         self.ahead = ahead
+        self._loaded: Pipeline | None = None
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Pool:
@@ -147,6 +151,7 @@ class Pool:
         self.close()
 
     def close(self) -> None:
+        """Stop the workers (a restart after a death forks again, models already loaded)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -155,14 +160,17 @@ class Pool:
     def _pool(self) -> ProcessPoolExecutor:
         global _PIPELINE
         if self._executor is None:
-            _PIPELINE = self.pipeline
+            if self._loaded is None:
+                self._loaded = self.pipeline()
+                warm(self._loaded)
+            _PIPELINE = self._loaded
             gc.collect()
             gc.freeze()  # the workers' collector leaves the parent's objects (and pages) alone
             self._executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_start,
-                initargs=(self.pipeline, os.getpid()),
+                initargs=(self._loaded, os.getpid()),
             )
         return self._executor
 

@@ -31,7 +31,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -41,7 +41,7 @@ from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_
 from storyline.cluster.revise import Member, revise
 from storyline.errors import MissingDependency, StoreError
 from storyline.match import Group, default_matcher, profile
-from storyline.pool import Pool, Result, can_fork, process, reason, warm
+from storyline.pool import Pool, Result, can_fork, process, reason
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
 from storyline.read.sidecar import supplied
@@ -318,23 +318,19 @@ class Workspace(Reading):
     ) -> Iterator[tuple[RawDoc | DocError, Result | None]]:
         """Each document with what cleaning and embedding it gave (None: nothing to do). The
         first ``SERIAL_FIRST`` run here; a longer input goes on in a pool of ``workers``
-        processes, which is worth its start (every model loaded, then a fork) only then."""
+        processes, which is worth its start (every model loaded, then a fork) only then, and
+        starts only when a document needs it."""
         documents = iter(documents)
         for item in islice(documents, SERIAL_FIRST):
             yield item, self._process(item)
         from storyline.embed import usable_cores
 
         workers = usable_cores() if workers is None else workers
-        following = next(documents, None)
-        if following is None:
-            return
-        rest = chain([following], documents)
         if workers <= 1 or not can_fork():
-            yield from ((item, self._process(item)) for item in rest)
+            yield from ((item, self._process(item)) for item in documents)
             return
-        warm(self.pipeline)
-        with Pool(self.pipeline, workers, ahead=CHUNK) as pool:
-            yield from pool.map(rest, skip=self._stored)
+        with Pool(lambda: self.pipeline, workers, ahead=CHUNK) as pool:
+            yield from pool.map(documents, skip=self._stored)
 
     def _stored(self, item: RawDoc | DocError) -> bool:
         """Nothing to clean: an error row already, or bytes the store holds."""
