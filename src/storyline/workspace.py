@@ -177,9 +177,10 @@ class Workspace(Reading):
         then cluster them. ``include`` / ``exclude`` globs choose files in directories (see
         ``storyline.read.read``); the workspace's own files are never read. ``published``
         (ISO 8601) dates every document that has no date of its own. ``workers`` processes
-        clean and embed the documents after the first chunk (default: one per usable core;
-        1 keeps it all in this process; see ``storyline.pool``). Raises ``StoreError`` only
-        when the workspace itself fails (``InputError`` for a bad path or date)."""
+        clean and embed the documents after the first ``SERIAL_FIRST`` (default: one per
+        usable core; 1 keeps it all in this process; see ``storyline.pool``). Raises
+        ``StoreError`` only when the workspace itself fails (``InputError`` for a bad path or
+        date)."""
         published = supplied(published)
         if self.store.readonly:
             raise StoreError(f"workspace {str(self.path)!r} is open read-only: cannot ingest")
