@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from storyline.embed import USEEncoder, embed, load_encoder, sentences_of, split_sentences
+from storyline.embed import USEEncoder, embed, int8, load_encoder, sentences_of, split_sentences
 from storyline.errors import MissingDependency
-from storyline.records import Article
+from storyline.records import Article, RawDoc
+from storyline.store import APPLICATION_ID, MIGRATIONS, Store
+from storyline.store.schema import _statements
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +100,60 @@ def test_text_that_spells_a_control_token_stays_text(encoder: USEEncoder) -> Non
     tokenizer = encoder._model._sp
     ids = tokenizer.encode("<s> breaking </s>", out_type=int, add_bos=True, add_eos=True)
     assert ids.count(1) == 1 and ids.count(2) == 1
+
+
+def test_sentence_vectors_are_stored_as_int8_and_read_back_as_embedded(
+    encoder: USEEncoder, tmp_path: Path
+) -> None:
+    article = _article(
+        "Rate rise in London",
+        "The Bank of England raised rates on Thursday. It was the second rise in a row.",
+        "Markets had expected the move. Sterling rose slightly after the announcement.",
+    )
+    emb = embed(article, encoder)
+    exact = encoder.encode(list(emb.sentences))
+    # int8 rows keep the direction: each within 0.001 of the float vector, pair cosines too
+    assert ((emb.sentence_vectors * exact).sum(axis=1) > 0.999).all()
+    cosines = emb.sentence_vectors @ emb.sentence_vectors.T
+    assert np.abs(cosines - exact @ exact.T).max() < 0.005
+    assert np.array_equal(int8(emb.sentence_vectors), int8(exact))  # a fixed point
+    raw = RawDoc(b"x", "a.txt", hashlib.sha256(b"x").hexdigest(), "text")
+    with Store(tmp_path / "w.db") as store:
+        with store.transaction():
+            store.add_raw(raw)
+            stored_as = store.add_article(replace(article, raw_sha256=raw.sha256), emb)
+        blob, form = store.conn.execute(
+            "SELECT sentence_vectors, sentence_format FROM embeddings"
+        ).fetchone()
+        assert (form, len(blob)) == ("int8", 4 * 512)
+        back = store.embedding(stored_as)
+    assert back.sentences == emb.sentences
+    assert np.allclose(back.sentence_vectors, emb.sentence_vectors, atol=1e-7)
+
+
+def test_float32_sentence_vectors_of_an_older_workspace_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    before = [m for m in MIGRATIONS if m[0] < "0012"]
+    for name, sql in before:
+        for statement in _statements(sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO migrations VALUES (?, 'x')", (name,))
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version={len(before)}")
+    conn.execute("INSERT INTO raw_docs VALUES ('ab', 'old.txt', 'text', NULL, NULL, 3, 'x')")
+    conn.execute(
+        "INSERT INTO articles (id, raw_sha256, source, title, text, paragraphs, lang, "
+        "paragraph_langs, extractor, ingested_at) VALUES ('old1', 'ab', 'old.txt', 'T', 'A b.', "
+        "'[\"A b.\"]', 'en', '[\"en\"]', 'x', 'x')"
+    )
+    rows = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    conn.execute(
+        "INSERT INTO embeddings (article_id, model, doc, sentences, sentence_vectors) "
+        "VALUES ('old1', 'm', ?, '[\"a\", \"b\", \"c\"]', ?)",
+        (np.ones(4, dtype=np.float32).tobytes(), rows.tobytes()),
+    )
+    conn.close()
+    with Store(path) as store:
+        assert np.array_equal(store.embedding("old1").sentence_vectors, rows)

@@ -48,7 +48,7 @@ MAX_PART_CHARS = 32_000
 # spaces into pieces of at most this size.
 MAX_SENTENCE_CHARS = 2_000
 # Sentences encoded per document (the first ones): bounds encoder time (~3 s on 2 cores at the
-# cap) and the stored sentence vectors (2 KB each).
+# cap) and the stored sentence vectors (512 bytes each, int8).
 MAX_SENTENCES = 1_000
 # Characters of all sentence pieces of a document together: a text without full stops would
 # otherwise send 1,000 pieces of 2,000 chars (2 MB, ~2 minutes). About 2x the longest gold
@@ -152,6 +152,21 @@ def unit(vector: Vector) -> Vector:
     return out
 
 
+def int8(vectors: Vector) -> np.ndarray:
+    """Each row of ``vectors`` as int8, scaled so its largest component is ±127: how the store
+    keeps sentence vectors (one byte per dimension instead of four). Only directions matter
+    (cosines of unit vectors), so no scale is kept; ``from_int8`` gives unit rows back."""
+    peaks = np.abs(vectors).max(axis=1, keepdims=True)
+    peaks[peaks == 0] = 1.0
+    out: np.ndarray = np.rint(vectors / peaks * 127).astype(np.int8)
+    return out
+
+
+def from_int8(rows: np.ndarray) -> Vector:
+    """Unit float32 rows back from ``int8``; ``int8(from_int8(q))`` is ``q`` again."""
+    return _normalise(rows.astype(np.float32))
+
+
 def _normalise(vectors: Vector) -> Vector:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -241,7 +256,9 @@ def embed(article: Article, encoder: Encoder) -> Embedding:
         model=encoder.name,
         doc=doc.astype(np.float32),
         sentences=tuple(sentences),
-        sentence_vectors=sentence_vectors,
+        # As the store keeps them (int8 rows), so a fresh article and a stored one compare
+        # the same way, and the pool's results equal a re-read.
+        sentence_vectors=from_int8(int8(sentence_vectors)),
         title=encoded.get(0),
         lead=encoded.get(1),
     )

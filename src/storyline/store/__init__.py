@@ -49,8 +49,10 @@ from storyline.store.rows import (
     _iso,
     _story,
     from_blob,
+    int8_blob,
     now,
     safe_text,
+    sentence_blob,
     to_blob,
 )
 from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
@@ -340,13 +342,13 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         )
         self.conn.execute(
             "INSERT INTO embeddings (article_id, model, doc, sentences, sentence_vectors, "
-            "title_vector, lead_vector) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "sentence_format, title_vector, lead_vector) VALUES (?, ?, ?, ?, ?, 'int8', ?, ?)",
             (
                 article_id,
                 embedding.model,
                 to_blob(embedding.doc),
                 json.dumps(list(embedding.sentences), ensure_ascii=False),
-                to_blob(embedding.sentence_vectors),
+                int8_blob(embedding.sentence_vectors),
                 None if embedding.title is None else to_blob(embedding.title),
                 None if embedding.lead is None else to_blob(embedding.lead),
             ),
@@ -518,8 +520,8 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
     @_guarded
     def embedding(self, article_id: str) -> Embedding:
         row = self.conn.execute(
-            "SELECT model, doc, sentences, sentence_vectors, title_vector, lead_vector "
-            "FROM embeddings WHERE article_id = ?",
+            "SELECT model, doc, sentences, sentence_vectors, sentence_format, title_vector, "
+            "lead_vector FROM embeddings WHERE article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -529,7 +531,9 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
             model=row["model"],
             doc=doc,
             sentences=tuple(json.loads(row["sentences"])),
-            sentence_vectors=from_blob(row["sentence_vectors"], doc.shape[0]),
+            sentence_vectors=sentence_blob(
+                row["sentence_vectors"], row["sentence_format"], doc.shape[0]
+            ),
             title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
             lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
         )

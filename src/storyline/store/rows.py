@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
+from storyline import embed
 from storyline.records import DAY, TIME, Article, Dateline, Story, Vector
 
 log = logging.getLogger("storyline.store")
@@ -81,6 +82,19 @@ def to_blob(vector: Vector) -> bytes:
 def from_blob(blob: bytes, dim: int | None = None) -> Vector:
     vector = np.frombuffer(blob, dtype=np.float32)
     return vector.reshape(-1, dim) if dim else vector
+
+
+def int8_blob(vectors: Vector) -> bytes:
+    """Sentence vectors as the store writes them (``embed.int8``, format ``int8``)."""
+    return embed.int8(vectors).tobytes() if vectors.size else b""
+
+
+def sentence_blob(blob: bytes, format: str, dim: int) -> Vector:
+    """Stored sentence vectors back as unit float32 rows: ``int8`` (new rows) or ``float32``
+    (rows written before migration 0012)."""
+    if format == "int8":
+        return embed.from_int8(np.frombuffer(blob, dtype=np.int8).reshape(-1, dim))
+    return from_blob(blob, dim)
 
 
 SNIPPET_CONTEXT = 30  # characters either side of a substring hit
