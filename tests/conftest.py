@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from storyline.store import APPLICATION_ID, MIGRATIONS
+from storyline.store.schema import _statements
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -52,3 +56,23 @@ def _run_cli(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
 def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """``run_cli(db, *args)``: the real CLI in a subprocess on this checkout's source."""
     return _run_cli
+
+
+def _older_workspace(path: Path, before: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    applied = [m for m in MIGRATIONS if m[0] < before]
+    for name, sql in applied:
+        for statement in _statements(sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO migrations VALUES (?, '2026-11-01T00:00:00+00:00')", (name,))
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version={len(applied)}")
+    return conn
+
+
+@pytest.fixture(scope="session")
+def older_workspace() -> Callable[[Path, str], sqlite3.Connection]:
+    """``older_workspace(path, "0012")``: a workspace file as the migrations named before
+    ``"0012"`` made it, and an open autocommit connection to fill it as that version did."""
+    return _older_workspace

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,8 +12,7 @@ import pytest
 from storyline.embed import USEEncoder, embed, int8, load_encoder, sentences_of, split_sentences
 from storyline.errors import MissingDependency
 from storyline.records import Article, RawDoc
-from storyline.store import APPLICATION_ID, MIGRATIONS, Store
-from storyline.store.schema import _statements
+from storyline.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -131,17 +131,11 @@ def test_sentence_vectors_are_stored_as_int8_and_read_back_as_embedded(
     assert np.allclose(back.sentence_vectors, emb.sentence_vectors, atol=1e-7)
 
 
-def test_float32_sentence_vectors_of_an_older_workspace_are_read(tmp_path: Path) -> None:
+def test_float32_sentence_vectors_of_an_older_workspace_are_read(
+    tmp_path: Path, older_workspace: Callable[[Path, str], sqlite3.Connection]
+) -> None:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    before = [m for m in MIGRATIONS if m[0] < "0012"]
-    for name, sql in before:
-        for statement in _statements(sql):
-            conn.execute(statement)
-        conn.execute("INSERT INTO migrations VALUES (?, 'x')", (name,))
-    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version={len(before)}")
+    conn = older_workspace(path, "0012")
     conn.execute("INSERT INTO raw_docs VALUES ('ab', 'old.txt', 'text', NULL, NULL, 3, 'x')")
     conn.execute(
         "INSERT INTO articles (id, raw_sha256, source, title, text, paragraphs, lang, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -73,6 +74,64 @@ def test_trigram_index_follows_deletes_and_updates(tmp_path: Path) -> None:
             store.remove_article("ja")
         assert {a.id for a, _ in store.search("政府")} == {"zh"}
         assert store.search("环境保护") == []
+
+
+def _trigram_rows(store: Store, substring: str) -> set[int]:
+    """Rows the trigram index itself holds for ``substring`` (not what the search returns)."""
+    rows = store.conn.execute(
+        "SELECT rowid FROM articles_trigram WHERE articles_trigram MATCH ?", (f'"{substring}"',)
+    )
+    return {row[0] for row in rows}
+
+
+def _integrity(store: Store) -> None:
+    """FTS5's own check of the trigram index against its content table (raises if broken;
+    valid while every article left is one the index should hold)."""
+    store.conn.execute(
+        "INSERT INTO articles_trigram(articles_trigram, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+def test_the_trigram_index_holds_only_articles_with_unspaced_scripts(tmp_path: Path) -> None:
+    with _store(tmp_path / "w.db") as store:
+        flagged = dict(store.conn.execute("SELECT id, unspaced FROM articles"))
+        assert flagged == {"ja": 1, "zh": 1, "ko": 1, "th": 1, "fr": 0}
+        assert _trigram_rows(store, "chancelier") == set()  # a Latin-script article: not held
+        assert len(_trigram_rows(store, "日本政府")) == 1
+        assert {a.id for a, _ in store.search("chancelier")} == {"fr"}  # words: unicode61
+        with store.transaction():
+            store.remove_article("fr")  # deleting a row the index never held
+            store.remove_article("th")
+        _integrity(store)
+        assert store.search("นโยบาย") == []
+
+
+def test_an_older_workspace_keeps_only_unspaced_articles_in_the_trigram_index(
+    tmp_path: Path, older_workspace: Callable[[Path, str], sqlite3.Connection]
+) -> None:
+    path = tmp_path / "old.db"
+    conn = older_workspace(path, "0013")
+    for i, (lang, (title, text)) in enumerate(TEXTS.items()):
+        conn.execute(
+            "INSERT INTO raw_docs VALUES (?, 'x.txt', 'text', NULL, NULL, 3, 'x')", (str(i),)
+        )
+        conn.execute(
+            "INSERT INTO articles (id, raw_sha256, source, title, text, paragraphs, lang, "
+            "paragraph_langs, extractor, ingested_at) VALUES (?, ?, 'x.txt', ?, ?, '[]', ?, "
+            "'[]', 'x', 'x')",
+            (lang, str(i), title, text, lang),
+        )
+    rows = conn.execute("SELECT rowid FROM articles_trigram WHERE articles_trigram MATCH 'Élysée'")
+    assert len(rows.fetchall()) == 1  # the old trigger indexed every article
+    conn.close()
+    with Store(path) as store:
+        assert _trigram_rows(store, "Élysée") == set()
+        assert dict(store.conn.execute("SELECT id, unspaced FROM articles"))["th"] == 1
+        for query, expected in (("日本政府", {"ja"}), ("นโยบาย", {"th"}), ("elysee", {"fr"})):
+            assert {a.id for a, _ in store.search(query)} == expected
+        with store.transaction():
+            store.remove_article("fr")
+        _integrity(store)
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND AND", "title:", "a NEAR("])

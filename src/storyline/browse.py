@@ -240,12 +240,21 @@ class Reading:
         mine = profile(article, self.store.embedding(article.id))
         kind, other = self._article_or_story(other_id)
         if kind == "article":
-            theirs = profile(self.article(other), self.store.embedding(other))
-            return Why(article.id, other, kind, matcher.explain(mine, theirs), threshold)
-        rest = [profile(a, e) for a, e in self.store.clusterable(other) if a.id != article.id]
-        if not rest:
-            raise NotFound(f"story {other!r} has no member besides {article.id!r}")
-        return Why(article.id, other, kind, matcher.explain(mine, Group.of(rest)), threshold)
+            pair = profile(self.article(other), self.store.embedding(other))
+            return Why(article.id, other, kind, matcher.explain(mine, pair), threshold)
+        # The story as the clusterer keeps it (sums and counts, O(1) in its size), less the
+        # article when it is a member; rebuilt from its members when that leaves one (the pair
+        # features need the member itself) or the workspace predates stored groups.
+        group = self.store.story_group(other)
+        member = article.story_id == other
+        if group is not None and group.size - member > 1:
+            theirs = group.without(mine) if member else group
+        else:
+            rest = [profile(a, e) for a, e in self.store.clusterable(other) if a.id != article.id]
+            if not rest:
+                raise NotFound(f"story {other!r} has no member besides {article.id!r}")
+            theirs = Group.of(rest)
+        return Why(article.id, other, kind, matcher.explain(mine, theirs), threshold)
 
     def _article_or_story(self, some_id: str) -> tuple[str, str]:
         """("article", id) or ("story", id) for an id or unique prefix of either."""

@@ -66,11 +66,13 @@ from storyline.records import Article
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs
 # and compatibility forms, CJK extension B+; Hangul too, whose words run long): word counts and
 # word tokenizers do not apply to them. Used by the "no article text" rule (about two characters
-# a word) and by search (substring search in the trigram index).
-UNSPACED_SCRIPTS = re.compile(
+# a word) and by search (substring search in the trigram index, which holds only the articles
+# that contain one of them). The class reads the same as a regex and as an SQLite GLOB.
+UNSPACED_CLASS = (
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
 )
+UNSPACED_SCRIPTS = re.compile(UNSPACED_CLASS)
 
 # ISO 639-1 codes storyline detects: the 16 languages of Google USE-multilingual (the default
 # encoder; zh-CN and zh-TW are both "zh"), plus Ukrainian. Ukrainian is added because news in

@@ -78,3 +78,40 @@ def test_why_and_show_on_the_command_line(
     assert "founded the story" in shown.stdout and "joined 0." in shown.stdout
     missing = run_cli(demo, "why", first, "nosuchid")
     assert missing.returncode == 3 and "Traceback" not in missing.stderr
+
+
+@pytest.mark.data
+def test_why_against_a_story_reads_its_stored_group_as_its_members_give_it(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explanation against a story of 4 comes from the group the clusterer stored (O(1)
+    in the story's size) and equals the one rebuilt from the members, member or not."""
+    rows = [json.loads(line) for line in (shared_data / "meantime" / "articles.jsonl").open()]
+    doc = rows[0]["doc_id"]
+    chosen = [r for r in rows if r["doc_id"] == doc]
+    chosen.append(next(r for r in rows if r["topic"] != rows[0]["topic"] and r["lang"] == "en"))
+    jsonl = tmp_path / "m.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps({k: r[k] for k in ("id", "title", "text", "lang")}) + "\n" for r in chosen
+        ),
+        encoding="utf-8",
+    )
+    with storyline.open(tmp_path / "w.db") as ws:
+        ws.ingest(jsonl)
+        by_story: dict[str | None, list[str]] = {}
+        for a in ws.articles():
+            by_story.setdefault(a.story_id, []).append(a.id)
+        story, members = max(by_story.items(), key=lambda item: len(item[1]))
+        assert story is not None and len(members) >= 3
+        outsider = next(a.id for a in ws.articles() if a.story_id != story)
+        assert ws.store.story_group(story) is not None
+        stored = [ws.why(members[0], story), ws.why(outsider, story)]
+        monkeypatch.setattr(ws.store, "story_group", lambda _story_id: None)
+        rebuilt = [ws.why(members[0], story), ws.why(outsider, story)]
+    for a, b in zip(stored, rebuilt, strict=True):
+        assert a.explanation.head == b.explanation.head == "story"
+        assert a.explanation.contributions.keys() == b.explanation.contributions.keys()
+        for name, value in a.explanation.contributions.items():
+            assert math.isclose(value, b.explanation.contributions[name], abs_tol=1e-5), name
+        assert math.isclose(a.score, b.score, abs_tol=1e-6)

@@ -69,7 +69,9 @@ def _spacy(lang: str) -> Any:
     # The sm pipelines' ner carries its own embedding layers; the shared tok2vec only fed the
     # tagger and parser excluded above, yet would still run on every text: ~30 % of the NER
     # time (60 English pages, 524 K chars: 17.1 s -> 11.9 s, the same entities; fr, es alike).
-    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+    if "tok2vec" in nlp.pipe_names and not getattr(
+        nlp.get_pipe("tok2vec"), "listening_components", 1
+    ):
         nlp.remove_pipe("tok2vec")
     return nlp
 

@@ -206,6 +206,31 @@ class Group:
         self.chars += other.chars
         self._bound()
 
+    def without(self, member: Profile) -> Group:
+        """A new group: this one with ``member`` (one of its members) taken out, what the story
+        is to that member. Exact for every feature while no counter was cut (``_bound``); the
+        span (first, last) stays the whole story's, and a group left with one member does not
+        know it (``only`` stays None)."""
+        if self.size < 2:
+            raise ValueError("a group needs at least one profile")
+        out = Group(dim=self.dim)
+        out.size = self.size - 1
+        out.doc_sum = self.doc_sum - member.doc
+        out.title_sum = self.title_sum.copy()
+        out.titled = self.titled
+        if member.title is not None:
+            out.title_sum -= member.title
+            out.titled -= 1
+        for name in _COUNTERS:
+            counter: Counter[str] = Counter(getattr(self, name))
+            keys: Iterable[str] = getattr(member, name) if name != "langs" else [member.lang or ""]
+            counter.subtract(keys)
+            setattr(out, name, +counter)  # unary + drops the keys at zero (and "")
+        out.with_mentions = self.with_mentions - member.has_mentions
+        out.first, out.last = self.first, self.last
+        out.chars = self.chars - member.chars
+        return out
+
     def as_profile(self) -> Profile:
         """The group as one pseudo-article, to compare two stories: mean vectors, and the keys
         at least half of its members share (all of them for a group of one)."""

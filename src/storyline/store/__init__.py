@@ -37,6 +37,7 @@ from storyline.errors import (
     StoreError,
     WorkspaceMissing,
 )
+from storyline.language import UNSPACED_SCRIPTS
 from storyline.query import STORY_ORDERS, Filters
 from storyline.records import Article, DocError, Embedding, RawDoc, Story
 from storyline.store.failures import BUSY_TIMEOUT_MS, _guarded, is_store_failure, store_error
@@ -320,7 +321,7 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         self.conn.execute(
             "INSERT INTO articles (id, raw_sha256, source, url, title, text, paragraphs, "
             "published, site, author, dateline, lang, paragraph_langs, mixed_lang, extractor, "
-            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "ingested_at, unspaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 article.raw_sha256,
@@ -338,6 +339,10 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
                 int(article.mixed_lang),
                 article.extractor,
                 now(),
+                # in the trigram index (substring search) only with a script written unspaced
+                bool(
+                    UNSPACED_SCRIPTS.search(article.title) or UNSPACED_SCRIPTS.search(article.text)
+                ),
             ),
         )
         self.conn.execute(

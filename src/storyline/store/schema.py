@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from storyline.language import UNSPACED_CLASS
+
 # "STLY": marks a SQLite file as a storyline workspace (``PRAGMA application_id``; see
 # https://www.sqlite.org/fileformat.html#application_id). v1 files carry 0.
 APPLICATION_ID = 0x53544C59
@@ -328,6 +330,41 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0012_int8_sentence_vectors",
         """
         ALTER TABLE embeddings ADD COLUMN sentence_format TEXT NOT NULL DEFAULT 'float32';
+        """,
+    ),
+    (
+        # The trigram index serves only queries in scripts written without spaces (CJK, Thai,
+        # ...; ``store/search.py``), which only an article containing such a script can match,
+        # yet it held every article: 3.6x the clean text (issue 10). It now holds the articles
+        # flagged ``unspaced`` (set by the store on insert, here from the same character class).
+        # The delete and update triggers touch it only for flagged rows (an external-content
+        # FTS5 table must never be told to delete a row it does not hold).
+        "0013_trigram_unspaced_only",
+        f"""
+        ALTER TABLE articles ADD COLUMN unspaced INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER articles_trigram_ai;
+        DROP TRIGGER articles_trigram_ad;
+        DROP TRIGGER articles_trigram_au;
+        INSERT INTO articles_trigram(articles_trigram) VALUES ('delete-all');
+        UPDATE articles SET unspaced = 1
+        WHERE title GLOB '*{UNSPACED_CLASS}*' OR text GLOB '*{UNSPACED_CLASS}*';
+        INSERT INTO articles_trigram(rowid, title, text)
+        SELECT rowid, title, text FROM articles WHERE unspaced;
+        CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles WHEN new.unspaced BEGIN
+            INSERT INTO articles_trigram(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles WHEN old.unspaced BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text, unspaced ON articles
+        BEGIN
+            INSERT INTO articles_trigram(articles_trigram, rowid, title, text)
+            SELECT 'delete', old.rowid, old.title, old.text WHERE old.unspaced;
+            INSERT INTO articles_trigram(rowid, title, text)
+            SELECT new.rowid, new.title, new.text WHERE new.unspaced;
+        END;
         """,
     ),
 ]

@@ -93,6 +93,9 @@ def group_of_row(row: sqlite3.Row) -> Group | None:
     return group
 
 
+_GROUP_COLUMNS = "id, title, size, first_date, last_date, centroid, title_sum, profile"
+
+
 class StoryRows(MentionRows):
     conn: sqlite3.Connection
 
@@ -176,11 +179,16 @@ class StoryRows(MentionRows):
 
     def open_stories(self) -> Iterator[tuple[Story, Vector, Group | None]]:
         """Every story with its centroid sum and its group (``None`` in older rows)."""
-        for row in self.conn.execute(
-            "SELECT id, title, size, first_date, last_date, centroid, title_sum, profile "
-            "FROM stories"
-        ):
+        for row in self.conn.execute(f"SELECT {_GROUP_COLUMNS} FROM stories"):
             yield _story(row), from_blob(row["centroid"]), group_of_row(row)
+
+    def story_group(self, story_id: str) -> Group | None:
+        """The group the clusterer keeps of one story (``None``: no such story, or a row of
+        a workspace made before groups were kept)."""
+        row = self.conn.execute(
+            f"SELECT {_GROUP_COLUMNS} FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return None if row is None else group_of_row(row)
 
     # -- settings -----------------------------------------------------------------------------
 
