@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
@@ -122,10 +123,12 @@ def test_sentence_vectors_are_stored_as_int8_and_read_back_as_embedded(
         with store.transaction():
             store.add_raw(raw)
             stored_as = store.add_article(replace(article, raw_sha256=raw.sha256), emb)
-        blob, form = store.conn.execute(
-            "SELECT sentence_vectors, sentence_format FROM embeddings"
+        blob, form, sentences = store.conn.execute(
+            "SELECT sentence_vectors, sentence_format, sentences FROM embeddings"
         ).fetchone()
         assert (form, len(blob)) == ("int8", 4 * 512)
+        # the sentences as offsets into the stored text, not a second copy of it
+        assert [article.text[s:e] for s, e in json.loads(sentences)] == list(emb.sentences)
         back = store.embedding(stored_as)
     assert back.sentences == emb.sentences
     assert np.allclose(back.sentence_vectors, emb.sentence_vectors, atol=1e-7)
@@ -150,4 +153,21 @@ def test_float32_sentence_vectors_of_an_older_workspace_are_read(
     )
     conn.close()
     with Store(path) as store:
-        assert np.array_equal(store.embedding("old1").sentence_vectors, rows)
+        old = store.embedding("old1")
+        assert np.array_equal(old.sentence_vectors, rows)
+        assert old.sentences == ("a", "b", "c")  # older rows hold the sentences themselves
+
+
+def test_sentences_not_found_in_the_text_are_stored_as_themselves() -> None:
+    from storyline.store.rows import sentences_json, sentences_of_row
+
+    text = "Один. Два три.\n\nFour five."
+    kept = sentences_json(("Один.", "Два три.", "Four five."), text)
+    assert json.loads(kept) == [[0, 5], [6, 14], [16, 26]]
+    assert sentences_of_row(kept, text) == ("Один.", "Два три.", "Four five.")
+    # out of order or not in the text: the strings themselves, read back as they were
+    for sentences in (("Four five.", "Один."), ("Один.", "elsewhere")):
+        stored = sentences_json(sentences, text)
+        assert json.loads(stored) == list(sentences)
+        assert sentences_of_row(stored, text) == sentences
+    assert sentences_of_row(sentences_json((), text), text) == ()

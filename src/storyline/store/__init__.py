@@ -54,6 +54,8 @@ from storyline.store.rows import (
     now,
     safe_text,
     sentence_blob,
+    sentences_json,
+    sentences_of_row,
     to_blob,
 )
 from storyline.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _statements
@@ -352,7 +354,7 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
                 article_id,
                 embedding.model,
                 to_blob(embedding.doc),
-                json.dumps(list(embedding.sentences), ensure_ascii=False),
+                sentences_json(embedding.sentences, article.text),
                 int8_blob(embedding.sentence_vectors),
                 None if embedding.title is None else to_blob(embedding.title),
                 None if embedding.lead is None else to_blob(embedding.lead),
@@ -525,8 +527,9 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
     @_guarded
     def embedding(self, article_id: str) -> Embedding:
         row = self.conn.execute(
-            "SELECT model, doc, sentences, sentence_vectors, sentence_format, title_vector, "
-            "lead_vector FROM embeddings WHERE article_id = ?",
+            "SELECT e.model, e.doc, e.sentences, e.sentence_vectors, e.sentence_format, "
+            "e.title_vector, e.lead_vector, a.text FROM embeddings e "
+            "JOIN articles a ON a.id = e.article_id WHERE e.article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -535,7 +538,7 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         return Embedding(
             model=row["model"],
             doc=doc,
-            sentences=tuple(json.loads(row["sentences"])),
+            sentences=sentences_of_row(row["sentences"], row["text"]),
             sentence_vectors=sentence_blob(
                 row["sentence_vectors"], row["sentence_format"], doc.shape[0]
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -87,6 +87,28 @@ def from_blob(blob: bytes, dim: int | None = None) -> Vector:
 def int8_blob(vectors: Vector) -> bytes:
     """Sentence vectors as the store writes them (``embed.int8``, format ``int8``)."""
     return embed.int8(vectors).tobytes() if vectors.size else b""
+
+
+def sentences_json(sentences: Sequence[str], text: str) -> str:
+    """The ``embeddings.sentences`` value: each sentence's ``[start, end]`` offsets into the
+    article's text when every one is found there in order (the embed stage cuts them from the
+    paragraphs, so they are), else the sentences themselves."""
+    spans, at = [], 0
+    for sentence in sentences:
+        start = text.find(sentence, at)
+        if start < 0:
+            return json.dumps(list(sentences), ensure_ascii=False)
+        at = start + len(sentence)
+        spans.append([start, at])
+    return json.dumps(spans)
+
+
+def sentences_of_row(value: str, text: str) -> tuple[str, ...]:
+    """The sentences back from ``sentences_json`` (offsets or, in older rows, strings)."""
+    items = json.loads(value)
+    return (
+        tuple(text[s:e] for s, e in items) if items and isinstance(items[0], list) else tuple(items)
+    )
 
 
 def sentence_blob(blob: bytes, format: str, dim: int) -> Vector:
