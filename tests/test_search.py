@@ -166,3 +166,30 @@ def test_errors_page_through_300k_rows(tmp_path: Path) -> None:
         assert [e.source for e in page] == [f"crawl/{i}.html" for i in range(299_970, 300_000)]
         first = store.errors(limit=2)
         assert [e.sha256 for e in first] == [f"{0:064x}", f"{1:064x}"]
+
+
+def test_a_query_with_many_matches_ranks_its_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.store.search as search
+
+    with Store(tmp_path / "w.db") as store:
+        with store.transaction():
+            for i, text in enumerate(["market market market", "market", "market", "market"]):
+                data = f"{i}{text}".encode()
+                raw = RawDoc(data, f"{i}.txt", hashlib.sha256(data).hexdigest(), "text")
+                article = Article(
+                    id=f"a{i}",
+                    raw_sha256=raw.sha256,
+                    source=raw.source,
+                    title="",
+                    paragraphs=(text,),
+                )
+                store.add_raw(raw)
+                vec = np.ones(4, dtype=np.float32) / 2
+                store.add_article(article, Embedding("m", vec, (), np.zeros((0, 4), np.float32)))
+        ranked = [a.id for a, _ in store.search("market")]
+        assert ranked[0] == "a0" and sorted(ranked) == ["a0", "a1", "a2", "a3"]  # best first
+        monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+        assert sorted(a.id for a, _ in store.search("market")) == ["a2", "a3"]  # the newest two
+        assert sorted(a.id for a, _ in store.search("market OR nothing")) == ["a2", "a3"]

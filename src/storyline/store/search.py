@@ -15,6 +15,12 @@ from storyline.records import Article
 from storyline.store.failures import is_store_failure, store_error
 from storyline.store.rows import ARTICLE_COLUMNS, _article, _snippet
 
+# FTS5 ranks (bm25) every match of a query before it can return the best: a word in 50,000 of
+# 100,000 articles took ~170 ms to rank, ~17 ms with this cap (`bench/web.py` workspace). A
+# query with more matches ranks its newest ``RANKED_MATCHES`` (the most recently stored, by
+# rowid); a rarer one, all of them.
+RANKED_MATCHES = 5_000
+
 
 class SearchRows:
     conn: sqlite3.Connection
@@ -24,19 +30,25 @@ class SearchRows:
         """Full-text search; returns articles with a highlighted snippet, best first.
 
         Words go to the unicode61 index (FTS5 syntax: ``AND``, ``OR``, ``NOT``, ``"phrases"``,
-        ``prefix*``). A query in a script written without spaces (Chinese, Japanese, Thai, ...)
-        goes to the trigram index as substrings instead: ``政府`` finds ``日本政府は…``. An
-        invalid FTS5 query raises ``InputError`` (exit 2) saying how to quote it.
+        ``prefix*``), ranked by bm25 among the newest ``RANKED_MATCHES`` matches. A query in a
+        script written without spaces (Chinese, Japanese, Thai, ...) goes to the trigram index
+        as substrings instead: ``政府`` finds ``日本政府は…``. An invalid FTS5 query raises
+        ``InputError`` (exit 2) saying how to quote it.
         """
         if UNSPACED_SCRIPTS.search(query):
             return self._substring_search(query, limit)
         columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         try:
+            cut = self.conn.execute(  # walks the matches' rowids only: no ranking, no text
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (query, RANKED_MATCHES - 1),
+            ).fetchone()
             rows = self.conn.execute(
                 f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (query, limit),
+                "WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? ORDER BY rank LIMIT ?",
+                (query, cut[0] if cut else 0, limit),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             if is_store_failure(exc) and not _FTS_SYNTAX.search(str(exc)):
