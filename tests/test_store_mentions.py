@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from storyline.records import Article, DateMention, Embedding, EntityMention, RawDoc, Story
 from storyline.store import APPLICATION_ID, MIGRATIONS, Store
@@ -48,7 +49,7 @@ def old_workspace(path: Path) -> None:
 
 
 def _stored(store: Store, article_id: str = "a1") -> Article:
-    data = b"raw"
+    data = f"raw {article_id}".encode()
     raw = RawDoc(data, "a.txt", hashlib.sha256(data).hexdigest(), "text")
     article = Article(
         id=article_id,
@@ -151,3 +152,28 @@ def test_the_views_show_mentions_with_their_story(tmp_path: Path) -> None:
         assert [tuple(r) for r in rows] == [("per:vladimir_putin", "Vladimir Putin", "a1", 0, 5)]
         dated = store.conn.execute("SELECT value, planned FROM date_view ORDER BY value")
         assert [tuple(r) for r in dated] == [("2022-01-28", 0), ("2022-02-07", 1)]
+
+
+def test_stories_filtered_by_entity_are_the_same_either_way_they_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.store as store_module
+    from storyline.query import Filters
+
+    with Store(tmp_path / "w.db") as store:
+        _stored(store)  # a1: Putin, Macron, Moscow
+        _stored(store, "a2")
+        with store.transaction():
+            for i in range(1, 4):
+                vec = np.ones(4, dtype=np.float32)
+                store.save_story(_story(f"s{i}"), vec, model="m", clusterer="c")
+            store.assign("a1", "s1", None)
+            store.assign("a2", "s3", None)
+        wanted = Filters(entities=("per:vladimir_putin", "loc:524901"), order="newest")
+        found = []
+        for drive in (1, 10**6):  # walking the stories / from the entity index
+            monkeypatch.setattr(store_module, "DRIVE_BY_STORIES", drive)
+            found.append([s.id for s in store.find_stories(wanted, members=False)])
+        assert found[0] == found[1] and sorted(found[0]) == ["s1", "s3"]
+        nobody = Filters(entities=("per:nobody",))
+        assert store.find_stories(nobody) == []

@@ -22,7 +22,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -80,6 +80,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Stories filtered by entities come from the entity index (the stories of their mentions) while
+# the entities have fewer mentions than this, else from the stories in the listing's order,
+# each checked for a mention. On the 100,000-article web bench workspace: an entity with 260 to
+# 3,000 mentions, 3-21 ms from the index against 160-1,150 ms walking the stories; Macron's
+# 102,912 mentions, 479 ms from the index against 301 ms walking.
+DRIVE_BY_STORIES = 20_000
 # Longest reason kept in an error row: an exception's message can carry the whole input.
 MAX_REASON_CHARS = 500
 
@@ -585,10 +591,17 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
                 params.append(value)
         if where.entities is not None:
             marks = ", ".join("?" * len(where.entities)) or "NULL"
-            sql += (
-                " AND EXISTS (SELECT 1 FROM articles a JOIN entity_mentions m "
-                f"ON m.article_id = a.id WHERE a.story_id = s.id AND m.entity_id IN ({marks}))"
-            )
+            if self._mentions_at_least(where.entities, DRIVE_BY_STORIES):
+                # A common entity: walk the stories in order until enough mention it.
+                sql += (
+                    " AND EXISTS (SELECT 1 FROM articles a JOIN entity_mentions m ON "
+                    f"m.article_id = a.id WHERE a.story_id = s.id AND m.entity_id IN ({marks}))"
+                )
+            else:  # the stories of its mentions, from the entity index
+                sql += (
+                    " AND s.id IN (SELECT a.story_id FROM entity_mentions m JOIN articles a "
+                    f"ON a.id = m.article_id WHERE m.entity_id IN ({marks}))"
+                )
             params.extend(where.entities)
         if where.order not in STORY_ORDERS:
             raise InputError(f"no story order {where.order!r}: use one of {sorted(STORY_ORDERS)}")
@@ -597,6 +610,16 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
         with self.snapshot():  # sizes and members from one state, even during an ingest
             found = [_story(row) for row in self.conn.execute(sql, params).fetchall()]
             return self._with_members_of(found) if members else self._summarised(found)
+
+    def _mentions_at_least(self, entity_ids: Sequence[str], n: int) -> bool:
+        """Whether ``entity_ids`` have ``n`` mentions or more (reads at most ``n`` index rows)."""
+        marks = ", ".join("?" * len(entity_ids)) or "NULL"
+        row = self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM entity_mentions WHERE entity_id IN ({marks}) "
+            "LIMIT ?)",
+            [*entity_ids, n],
+        ).fetchone()
+        return bool(row[0] >= n)
 
     @_guarded
     def titles_in(self, story_ids: Iterable[str], lang: str) -> dict[str, str]:
