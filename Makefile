@@ -48,6 +48,7 @@ unit: $(STAMP) browser
 
 ## bench: every quality and speed benchmark on ../shared/data, results into BENCHMARKS.md
 bench: $(STAMP)
+	scripts/install-wrk
 	$(BIN)/python -m bench.run
 
 ## weights: refit the matcher on the SemEval dev pairs into src/storyline/match/weights.json
