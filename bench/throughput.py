@@ -132,19 +132,25 @@ def _pages(data: Path, out: Path) -> int:
     return n
 
 
-def _tree_pss_mb(pid: int) -> float:
-    """PSS of ``pid`` and every process below it, in MB."""
-    parents: dict[int, int] = {}
+def parents() -> dict[int, int]:
+    """Every process's parent, from ``/proc`` (also what ``tests/test_pool.py`` reads)."""
+    found: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(stat[1])
+            found[int(entry.name)] = int(stat[1])
+    return found
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """PSS of ``pid`` and every process below it, in MB."""
+    parent_of = parents()
     tree, grew = {pid}, True
     while grew:
-        below = {p for p, parent in parents.items() if parent in tree} - tree
+        below = {p for p, parent in parent_of.items() if parent in tree} - tree
         grew = bool(below)
         tree |= below
     kb = 0

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bench.throughput import parents
 
 import storyline
 from storyline import workspace
@@ -98,16 +99,7 @@ def _count(db: Path) -> int:
 
 
 def _children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    return [p for p, parent in parents().items() if parent == pid]
 
 
 def _wait(until: Callable[[], bool], seconds: float) -> bool:
