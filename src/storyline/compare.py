@@ -318,24 +318,30 @@ def _overlap(sets: Sequence[Iterable[object]]) -> npt.NDArray[np.bool_]:
 
 
 def group(owner: Sequence[int], score: Vector, threshold: float) -> list[list[int]]:
-    """Statements grouped by average linkage over cross-article pairs (see the module doc)."""
+    """Statements grouped by average linkage over cross-article pairs (see the module doc).
+
+    The sum and the count of cross-article scores between every two groups are kept and
+    updated on each join (a row and a column added), so testing a pair costs O(1) and a join
+    O(n): O(n^2) in all, where taking each candidate pair's block mean anew cost up to
+    O(n^2) per pair (a 40-article story of near-identical copies: 18 s)."""
     n = len(owner)
     own = np.asarray(owner)
     cross = own[:, None] != own[None, :]
+    total = np.where(cross, score, 0.0).astype(np.float64)  # cross-pair score sums
+    count = cross.astype(np.int32)  # cross-pair counts
     members: dict[int, list[int]] = {k: [k] for k in range(n)}
     root = list(range(n))
     upper = np.triu(cross & (score >= threshold), 1)
     pairs = sorted(zip(*np.nonzero(upper), strict=True), key=lambda p: -score[p[0], p[1]])
     for i, j in pairs:
         a, b = root[int(i)], root[int(j)]
-        if a == b:
+        if a == b or total[a, b] < threshold * count[a, b]:
             continue
-        left, right = members[a], members[b]
-        block = score[np.ix_(left, right)]
-        mask = cross[np.ix_(left, right)]
-        if float(block[mask].mean()) < threshold:
-            continue
-        keep, gone = (a, b) if len(left) >= len(right) else (b, a)
+        keep, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
+        total[keep] += total[gone]
+        total[:, keep] = total[keep]
+        count[keep] += count[gone]
+        count[:, keep] = count[keep]
         members[keep] = members[keep] + members.pop(gone)
         for k in members[keep]:
             root[k] = keep

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from storyline import compare as cmp
@@ -153,3 +154,41 @@ def test_a_huge_story_is_capped(encode: cmp.Encode) -> None:
 def test_an_empty_story_has_no_facts(encode: cmp.Encode) -> None:
     result = cmp.compare("s1", [StoryArticle(article("a", ("1680", "-1")))], encode)
     assert result.facts == () and result.articles == ("a",) and not result.capped
+
+
+def _grouped_by_block_means(
+    owner: list[int], score: np.ndarray, threshold: float
+) -> list[list[int]]:
+    """Average linkage by its definition: each candidate join takes the mean of the two
+    groups' cross-article block anew (what ``group``'s running sums must equal)."""
+    own = np.asarray(owner)
+    cross = own[:, None] != own[None, :]
+    members = {k: [k] for k in range(len(owner))}
+    root = list(range(len(owner)))
+    upper = np.triu(cross & (score >= threshold), 1)
+    pairs = sorted(zip(*np.nonzero(upper), strict=True), key=lambda p: -score[p[0], p[1]])
+    for i, j in pairs:
+        a, b = root[int(i)], root[int(j)]
+        if a == b:
+            continue
+        block = np.ix_(members[a], members[b])
+        if float(score[block][cross[block]].mean()) < threshold:
+            continue
+        keep, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
+        members[keep] = members[keep] + members.pop(gone)
+        for k in members[keep]:
+            root[k] = keep
+    return sorted(members.values(), key=min)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_grouping_is_average_linkage_over_cross_article_pairs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 160))
+    owner = [int(x) for x in rng.integers(0, int(rng.integers(2, 10)), n)]
+    score = rng.random((n, n)).astype(np.float32)
+    score = (score + score.T) / 2
+    for threshold in (0.3, 0.5, 0.7):
+        groups = cmp.group(owner, score, threshold)
+        assert groups == _grouped_by_block_means(owner, score, threshold)
+        assert sorted(k for g in groups for k in g) == list(range(n))
