@@ -63,6 +63,13 @@ def test_article_round_trip_and_search(tmp_path: Path) -> None:
         stored = store.embedding(article.id)
         assert np.allclose(stored.doc, emb.doc)
         assert stored.sentence_vectors.shape == (1, 4)
+        # many at once (one query per batch): the same rows, articles without vectors absent
+        batch = store.embeddings([article.id, "nope", article.id])
+        assert list(batch) == [article.id]
+        assert np.array_equal(batch[article.id].doc, stored.doc)
+        assert batch[article.id].sentences == stored.sentences
+        with pytest.raises(NotFound):
+            store.embedding("nope")
         # FTS5 with diacritics folded: "elysee" finds "Élysée"; "bruss*" a prefix
         assert [a.id for a, _ in store.search("elysee")] == [article.id]
         assert [a.id for a, _ in store.search("brüss*")] == [article.id]

@@ -7,7 +7,7 @@ the writing half). Every method that takes an id also takes a unique prefix of o
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,6 @@ from storyline.records import (
     Article,
     Comparison,
     DocError,
-    Embedding,
     EntityMention,
     Story,
     TimelineEvent,
@@ -149,17 +148,35 @@ class Reading:
 
     # -- who, where, when -----------------------------------------------------------------
 
-    def timeline(self, story_id: str) -> list[TimelineEvent]:
+    def timeline(
+        self, story_id: str, *, members: Sequence[Article] | None = None
+    ) -> list[TimelineEvent]:
         """The dated events of one story (id or prefix), in date order, each with every
-        article's own sentence as evidence (see ``storyline.timeline``)."""
-        from storyline.pipeline import link_entities, title_mentions
+        article's own sentence as evidence (see ``storyline.timeline``). ``members``: the
+        story's articles as ``articles(story_id)`` returns them, when the caller has them."""
+        from storyline.pipeline import link_entities
 
-        story = self.store.resolve_id("story", story_id)
+        if members is None:
+            members = self.store.articles(self.store.resolve_id("story", story_id))
+        return story_timeline(self._story_items(members), link=link_entities)
+
+    def _story_items(
+        self, members: Sequence[Article], bare: Iterable[str] = ()
+    ) -> list[StoryArticle]:
+        """``members`` as the timeline and compare read them: with their stored vectors (one
+        query for all) and title mentions; the ``bare`` ids (reprints) with neither."""
+        from storyline.pipeline import title_mentions
+
+        skip = set(bare)
+        vectors = self.store.embeddings(a.id for a in members if a.id not in skip)
         items = []
-        for a in self.store.articles(story):
+        for a in members:
+            if a.id in skip:
+                items.append(StoryArticle(a))
+                continue
             title_entities, title_dates = title_mentions(a)
-            items.append(StoryArticle(a, self._embedding(a.id), title_entities, title_dates))
-        return story_timeline(items, link=link_entities)
+            items.append(StoryArticle(a, vectors.get(a.id), title_entities, title_dates))
+        return items
 
     def entities(self, story_id: str) -> list[EntitySummary]:
         """The people, organisations and places of one story, most mentioned first: one row per
@@ -208,21 +225,16 @@ class Reading:
         ``compare.MAX_ARTICLES`` independent articles, the earliest are compared
         (``Comparison.left_out`` names the others)."""
         from storyline.compare import chosen, compare
-        from storyline.pipeline import link_entities, title_mentions
+        from storyline.pipeline import link_entities
 
         story = self.store.resolve_id("story", story_id)
         members = self.store.articles(story)
         kept, copies, left_out = chosen(members)
         wanted = {a.id for a in kept} | {c for a in kept for c in copies.get(a.id, ())}
-        items = []
-        for a in members:
-            if a.id not in wanted:
-                continue
-            if a.copy_of in wanted:  # a reprint: its statements are its original's
-                items.append(StoryArticle(a))
-                continue
-            title_entities, title_dates = title_mentions(a)
-            items.append(StoryArticle(a, self._embedding(a.id), title_entities, title_dates))
+        chosen_members = [a for a in members if a.id in wanted]
+        # A reprint's statements are its original's: it needs neither vectors nor mentions.
+        reprints = [a.id for a in chosen_members if a.copy_of in wanted]
+        items = self._story_items(chosen_members, bare=reprints)
         encode = self.pipeline.encoder.encode
         return compare(story, items, encode, link=link_entities, left_out=left_out)
 
@@ -262,12 +274,6 @@ class Reading:
             return "article", self.store.resolve_id("article", some_id)
         except NotFound:
             return "story", self.store.resolve_id("story", some_id)
-
-    def _embedding(self, article_id: str) -> Embedding | None:
-        try:
-            return self.store.embedding(article_id)
-        except NotFound:
-            return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -530,27 +530,40 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
             raise NotFound(f"no article {article_id!r}")
         return found[0]
 
-    @_guarded
     def embedding(self, article_id: str) -> Embedding:
-        row = self.conn.execute(
-            "SELECT e.model, e.doc, e.sentences, e.sentence_vectors, e.sentence_format, "
-            "e.title_vector, e.lead_vector, a.text FROM embeddings e "
-            "JOIN articles a ON a.id = e.article_id WHERE e.article_id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
+        found = self.embeddings([article_id])
+        if article_id not in found:
             raise NotFound(f"no embedding for article {article_id!r}")
-        doc = from_blob(row["doc"])
-        return Embedding(
-            model=row["model"],
-            doc=doc,
-            sentences=sentences_of_row(row["sentences"], row["text"]),
-            sentence_vectors=sentence_blob(
-                row["sentence_vectors"], row["sentence_format"], doc.shape[0]
-            ),
-            title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
-            lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
-        )
+        return found[article_id]
+
+    @_guarded
+    def embeddings(self, article_ids: Iterable[str]) -> dict[str, Embedding]:
+        """The stored vectors of ``article_ids`` (those that have them), in one query per
+        ``IN_BATCH`` ids: a story's timeline reads all its members' at once."""
+        wanted = list(dict.fromkeys(article_ids))
+        out: dict[str, Embedding] = {}
+        for at in range(0, len(wanted), IN_BATCH):
+            chunk = wanted[at : at + IN_BATCH]
+            rows = self.conn.execute(
+                "SELECT e.article_id, e.model, e.doc, e.sentences, e.sentence_vectors, "
+                "e.sentence_format, e.title_vector, e.lead_vector, a.text FROM embeddings e "
+                "JOIN articles a ON a.id = e.article_id "
+                f"WHERE e.article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                doc = from_blob(row["doc"])
+                out[row["article_id"]] = Embedding(
+                    model=row["model"],
+                    doc=doc,
+                    sentences=sentences_of_row(row["sentences"], row["text"]),
+                    sentence_vectors=sentence_blob(
+                        row["sentence_vectors"], row["sentence_format"], doc.shape[0]
+                    ),
+                    title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
+                    lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
+                )
+        return out
 
     @_guarded
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:

@@ -110,7 +110,7 @@ def _sources(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _story_data(ws: Workspace, story: Story) -> dict[str, Any]:
     """The cached part of a story page: everything but the reader's language."""
     articles = ws.articles(story.id)
-    events = [e.to_dict() for e in ws.timeline(story.id)]
+    events = [e.to_dict() for e in ws.timeline(story.id, members=articles)]
     entities = [e.to_dict() for e in ws.entities(story.id)]
     rows = [article_row(a) for a in articles]
     labels = {r["id"]: r["label"] for r in rows}
