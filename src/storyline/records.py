@@ -58,6 +58,13 @@ SUPPLIED_PUBLISHED = "supplied_published"
 FEED_DATE = "feed_date"
 
 
+def fields_of(record: Any) -> dict[str, Any]:
+    """A dataclass record's fields as a dict, values as they are: ``dataclasses.asdict`` for
+    records of plain values, without its deep copy of every value (a page of an article with
+    hundreds of mentions spent ~2 ms there)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 @dataclass(frozen=True, slots=True)
 class RawDoc:
     """One raw document as a reader found it, before any decoding.
@@ -134,7 +141,7 @@ class EntityMention:
     lon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return fields_of(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +163,7 @@ class DateMention:
     year_known: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return fields_of(self)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -239,12 +246,12 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO 8601 strings, the text joined."""
-        out = dataclasses.asdict(self)
+        out = fields_of(self)
         out["text"] = self.text
         out["published"] = self.published_iso
         out["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
         if self.dateline is not None:
-            dl = out["dateline"]
+            dl = out["dateline"] = fields_of(self.dateline)
             dl["date"] = self.dateline.date.isoformat() if self.dateline.date else None
         out["paragraphs"] = list(self.paragraphs)
         out["paragraph_langs"] = list(self.paragraph_langs)
@@ -288,7 +295,7 @@ class Evidence:
     planned: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return fields_of(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ def environment() -> jinja2.Environment:
         finalize=shown,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of each per page
     )
     env.globals.update(story_url=story_url, article_url=article_url)
     return env
