@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -177,3 +178,30 @@ def test_stories_filtered_by_entity_are_the_same_either_way_they_are_found(
         assert found[0] == found[1] and sorted(found[0]) == ["s1", "s3"]
         nobody = Filters(entities=("per:nobody",))
         assert store.find_stories(nobody) == []
+
+
+def test_reads_by_article_id_take_story_and_language_from_the_id_index(
+    tmp_path: Path, older_workspace: Any
+) -> None:
+    """An older workspace gains ``articles_by_id`` (0014); the entity reads that look articles
+    up by id use it as a covering index, not the rows (whose text comes first)."""
+    path = tmp_path / "old.db"
+    older_workspace(path, "0014").close()
+    with Store(path) as store:
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "articles_by_id" in names
+        _stored(store)
+        with store.transaction():
+            store.save_story(_story("s1"), np.ones(4, dtype=np.float32), model="m", clusterer="c")
+            store.assign("a1", "s1", None)
+        sent: list[str] = []
+        store.conn.set_trace_callback(sent.append)
+        assert store.entity_stories(["per:vladimir_putin"]) == ["s1"]
+        summaries = store.entity_summaries(["loc:524901"])
+        store.conn.set_trace_callback(None)
+        assert [(s.id, s.name) for s in summaries] == [("loc:524901", "Moscow")]
+        joins = [q for q in sent if "JOIN articles" in q]
+        assert len(joins) == 2
+        for query in joins:  # planned as SQLite plans the statements the store sent
+            plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + query))
+            assert "COVERING INDEX articles_by_id" in plan, plan

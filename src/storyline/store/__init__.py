@@ -613,7 +613,8 @@ class Store(StoryRows, MentionRows, ReprintRows, SearchRows):
             else:  # the stories of its mentions, from the entity index
                 sql += (
                     " AND s.id IN (SELECT a.story_id FROM entity_mentions m JOIN articles a "
-                    f"ON a.id = m.article_id WHERE m.entity_id IN ({marks}))"
+                    f"INDEXED BY articles_by_id ON a.id = m.article_id "
+                    f"WHERE m.entity_id IN ({marks}))"
                 )
             params.extend(where.entities)
         if where.order not in STORY_ORDERS:

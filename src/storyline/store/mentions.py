@@ -239,8 +239,9 @@ class MentionRows:
         for batch in _batches(sorted(set(entity_ids))):
             rows += self.conn.execute(
                 "SELECT m.entity_id, m.name, m.type, m.country, m.lat, m.lon, a.id, a.lang "
-                "FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
-                f"WHERE m.entity_id IN ({', '.join('?' * len(batch))}) ORDER BY a.rowid, m.seq",
+                "FROM entity_mentions m JOIN articles a INDEXED BY articles_by_id "
+                f"ON a.id = m.article_id WHERE m.entity_id IN ({', '.join('?' * len(batch))}) "
+                "ORDER BY a.rowid, m.seq",
                 batch,
             ).fetchall()
         return _summaries(rows)
@@ -251,7 +252,8 @@ class MentionRows:
         for batch in _batches(sorted(set(entity_ids))):
             for r in self.conn.execute(
                 "SELECT DISTINCT s.id, s.size FROM entity_mentions m "
-                "JOIN articles a ON a.id = m.article_id JOIN stories s ON s.id = a.story_id "
+                "JOIN articles a INDEXED BY articles_by_id ON a.id = m.article_id "
+                "JOIN stories s ON s.id = a.story_id "
                 f"WHERE m.entity_id IN ({', '.join('?' * len(batch))})",
                 batch,
             ):

@@ -194,7 +194,8 @@ class ReprintRows:
         """The members of ``story_id`` that are copies of another member: id -> original."""
         rows = self.conn.execute(
             "SELECT r.article_id, r.copy_of FROM reprints r "
-            "JOIN articles a ON a.id = r.article_id JOIN articles o ON o.id = r.copy_of "
+            "JOIN articles a ON a.id = r.article_id "
+            "JOIN articles o INDEXED BY articles_by_id ON o.id = r.copy_of "
             "WHERE a.story_id = ? AND o.story_id = ?",
             (story_id, story_id),
         )
@@ -205,7 +206,8 @@ class ReprintRows:
         marks = ", ".join("?" * len(story_ids))
         rows = self.conn.execute(
             "SELECT a.story_id, count(*) FROM articles a "
-            "JOIN reprints r ON r.article_id = a.id JOIN articles o ON o.id = r.copy_of "
+            "JOIN reprints r ON r.article_id = a.id "
+            "JOIN articles o INDEXED BY articles_by_id ON o.id = r.copy_of "
             f"WHERE a.story_id IN ({marks}) AND o.story_id = a.story_id GROUP BY a.story_id",
             story_ids,
         )

@@ -367,6 +367,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        # An article's story, language and rowid by its id from one index (the primary key's
+        # index holds the id alone, so those columns came from the row, past its text's
+        # overflow pages): the stories of an entity's 2,229 mentions in 14 -> 4 ms on the
+        # 100,000-article web bench. Queries name it (``INDEXED BY``): the planner prefers the
+        # unique primary-key index for ``id = ?``.
+        "0014_article_id_index",
+        """
+        CREATE INDEX articles_by_id ON articles(id, story_id, lang);
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
