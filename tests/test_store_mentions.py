@@ -158,7 +158,7 @@ def test_the_views_show_mentions_with_their_story(tmp_path: Path) -> None:
 def test_stories_filtered_by_entity_are_the_same_either_way_they_are_found(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storyline.store as store_module
+    import storyline.store.stories as store_module
     from storyline.query import Filters
 
     with Store(tmp_path / "w.db") as store:

@@ -7,15 +7,18 @@ import functools
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from storyline.errors import StoreError
 
-if TYPE_CHECKING:
-    from storyline.store import Store
+
+class _OfFile(Protocol):
+    path: Path
+
 
 P = ParamSpec("P")
 T = TypeVar("T")
+S = TypeVar("S", bound=_OfFile)
 
 # How long a writer waits for another process's write transaction before giving up. Write
 # transactions are one chunk of already-encoded documents (well under a second on this machine)
@@ -71,12 +74,12 @@ def store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
     return StoreError(f"workspace {str(path)!r} is unusable: {message}{suffix}")
 
 
-def _guarded(method: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
+def _guarded(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
     """A read whose SQLite failure of the store itself (corrupt page, I/O error) comes out as
     ``StoreError`` (exit 4) instead of a raw traceback."""
 
     @functools.wraps(method)
-    def guarded(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
+    def guarded(store: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return method(store, *args, **kwargs)
         except sqlite3.DatabaseError as exc:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 
 from storyline import embed
+from storyline.query import Filters
 from storyline.records import DAY, TIME, Article, Dateline, Story, Vector
 
 log = logging.getLogger("storyline.store")
@@ -26,6 +29,38 @@ PUBLISHED_ORDER = (
     "julianday(coalesce(published, ingested_at)) "
     "+ CASE WHEN length(published) = 10 THEN 86399.0 / 86400 ELSE 0 END"
 )
+
+
+class Connected:
+    """What the row mixins of ``Store`` share: its connection, its file, read snapshots."""
+
+    conn: sqlite3.Connection
+    path: Path
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one committed state (no torn reads while an ingest writes)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+
+def window(where: Filters, last: str, first: str) -> str:
+    """SQL keeping rows whose ``last`` date is not before ``since`` and ``first`` not after
+    ``until`` (julianday compares ISO texts with any UTC offset correctly)."""
+    sql = f" AND julianday({last}) >= julianday(?)" if where.since is not None else ""
+    return sql + (f" AND julianday({first}) <= julianday(?)" if where.until is not None else "")
+
+
+def bounds(where: Filters) -> list[str]:
+    """The ``?`` values of ``window``."""
+    return [b.isoformat() for b in (where.since, where.until) if b is not None]
 
 
 def now() -> str:
