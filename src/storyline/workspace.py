@@ -37,17 +37,16 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from storyline import dedup
 from storyline.browse import Reading
-from storyline.cluster import CLUSTERER, GroupScorer, StoryIndex, moment, order_key, timestamp
-from storyline.cluster.revise import Member, revise
+from storyline.cluster import GroupScorer, StoryIndex
+from storyline.clustering import Clustering
 from storyline.errors import MissingDependency, StoreError
-from storyline.match import Group, default_matcher, profile
+from storyline.match import default_matcher
 from storyline.pool import Pool, Result, can_fork, process, reason
 from storyline.read import read
 from storyline.read.files import Selection, display_path, expand, selection
 from storyline.read.sidecar import supplied
-from storyline.records import Article, DocError, Embedding, RawDoc, Story
-from storyline.settings import SETTINGS, setting
-from storyline.store import Store, StoryEvent, is_store_failure
+from storyline.records import Article, DocError, Embedding, RawDoc
+from storyline.store import Store, is_store_failure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +115,7 @@ class IngestReport:
         }
 
 
-class Workspace(Reading):
+class Workspace(Reading, Clustering):
     """One SQLite file of articles and stories, with the pipeline that fills it (the reads are
     in ``storyline.browse.Reading``)."""
 
@@ -408,206 +407,6 @@ class Workspace(Reading):
         report.failed += 1
         report.errors.append(error)
         return "failed"
-
-    def settle(self) -> int:
-        """Assign every provisionally assigned or unassigned article again, in the total order
-        (one transaction). Returns the number of stories made by it."""
-        self._index = None
-        with self.store.transaction():
-            model = None
-            for story_id in self.store.take_back_provisional():
-                members = self.store.clusterable(story_id)
-                if not members:
-                    self.store.delete_story(story_id)
-                    continue
-                model = model or self._model()
-                self._recompute(story_id, members, model)
-            return self._cluster(provisional=False)
-
-    def cluster(self) -> int:
-        """Give every article without a story its story (online). Returns new stories made."""
-        with self.store.transaction():
-            return self._cluster(provisional=False)
-
-    @property
-    def settings(self) -> dict[str, float]:
-        """Every named setting (``storyline.settings.SETTINGS``) with its value here: the one a
-        user pinned in this workspace, else the calibrated default."""
-        pinned = self.store.settings()
-        return {name: pinned.get(name, s.default) for name, s in SETTINGS.items()}
-
-    def configure(self, name: str, value: float | str | None) -> float:
-        """Pin setting ``name`` in this workspace (``None``: back to its default); returns the
-        value now in force. Applies to articles clustered from now on."""
-        spec = setting(name)
-        number = None if value is None else spec.parse(str(value))
-        with self.store.transaction():
-            self.store.put_setting(name, number)
-        self._index = None
-        return self.settings[name]
-
-    def _model(self) -> str:
-        row = self.store.conn.execute("SELECT model FROM embeddings LIMIT 1").fetchone()
-        return str(row[0]) if row else ""
-
-    def _recompute(
-        self, story_id: str, members: list[tuple[Article, Embedding]], model: str
-    ) -> None:
-        """Save a story again from the members it has left."""
-        group = Group.of(profile(article, embedding) for article, embedding in members)
-        story = Story(
-            id=story_id,
-            title="",
-            size=group.size,
-            languages=(),
-            sources=(),
-            first_date=moment(group.first),
-            last_date=moment(group.last),
-        )
-        self.store.save_story(story, group.doc_sum, model, CLUSTERER, group)
-
-    def _cluster(self, provisional: bool, report: IngestReport | None = None) -> int:
-        """Assign unassigned articles in the total order, inside the caller's transaction."""
-        pending = sorted(
-            self.store.clusterable(),
-            key=lambda p: order_key(p[0].published, p[0].raw_sha256, p[0].published_granularity),
-        )
-        if not pending:
-            return 0
-        index = self._story_index(dim=pending[0][1].doc.shape[0])
-        model = self._model()
-        titles: dict[str, str] = {}
-        touched: set[str] = set()
-        copies = {a.id: a.copy_of for a in self.store.with_copies([a for a, _ in pending])}
-        placed: dict[str, str] = {}
-        for article, embedding in pending:
-            try:
-                with self.store.savepoint():
-                    # A reprint goes where its original went: a copy is the same story.
-                    original = copies.get(article.id)
-                    into = None
-                    if original is not None:
-                        into = placed.get(original) or self.store.story_of(original)
-                    decision = index.join(
-                        article.raw_sha256, profile(article, embedding), into=into
-                    )
-                    placed[article.id] = decision.story_id
-                    if decision.new:
-                        titles[decision.story_id] = article.title
-                    self._save_story(index, decision.story_id, titles, model)
-                    self.store.assign(article.id, decision.story_id, decision.score, provisional)
-                    touched.add(decision.story_id)
-            except Exception as exc:
-                if is_store_failure(exc):
-                    raise
-                # The index may hold half of this article: rebuild it from the store.
-                log.debug("clustering %s failed", article.source, exc_info=True)
-                self._index = None
-                self._drop(article, reason(exc), report)
-                return len(titles) + self._cluster(provisional, report)
-        if not provisional:
-            self._revise(index, touched, titles, model)
-        return len(titles)
-
-    def _revise(
-        self, index: StoryIndex, touched: set[str], titles: dict[str, str], model: str
-    ) -> None:
-        """The periodic pass after each settled run (``cluster.revise``): drifted members
-        split out, stories that grew together merged; each change is stored with its history
-        (a merged id redirects to the survivor)."""
-        settings = self.settings
-
-        def members_of(story_id: str) -> list[Member]:
-            return [
-                Member(a.id, a.raw_sha256, profile(a, e))
-                for a, e in self.store.clusterable(story_id)
-            ]
-
-        changes = revise(
-            index,
-            touched,
-            members_of,
-            settings["merge_threshold"],
-            settings["split_threshold"],
-        )
-        for change in changes:
-            if change.kind == "split":
-                assert change.article is not None
-                article = self.store.article(change.article)
-                if change.new:
-                    titles[change.other] = article.title
-                self.store.assign(change.article, change.other, change.joined)
-            else:
-                self.store.move_members(change.other, change.story)
-                self.store.delete_story(change.other)
-                self.store.redirect_story(change.other, change.story)
-            if change.other in index:
-                self._save_story(index, change.other, titles, model)
-            if change.story in index:
-                self._save_story(index, change.story, titles, model)
-            self.store.record_story_event(
-                StoryEvent(
-                    change.story,
-                    change.kind,
-                    change.other,
-                    change.article,
-                    change.score,
-                    None,
-                    CLUSTERER,
-                )
-            )
-
-    def _story_index(self, dim: int) -> StoryIndex:
-        """The open stories, from the store unless the cached index is still current."""
-        version = self.store.data_version()
-        if self._index is not None and self._index.dim == dim and self._index_version == version:
-            return self._index
-        settings = self.settings
-        index = StoryIndex(
-            dim=dim,
-            scorer=self._scorer,
-            threshold=settings["join_threshold"] if self._scorer is not None else None,
-            window_days=settings["window_days"],
-        )
-        for story, centroid, group in self.store.open_stories():
-            index.load(
-                story.id,
-                centroid,
-                story.size,
-                timestamp(story.first_date),
-                timestamp(story.last_date),
-                group,
-            )
-        self._index, self._index_version = index, version
-        return index
-
-    def _drop(self, article: Article, reason: str, report: IngestReport | None) -> None:
-        """An article clustering cannot take becomes an error row (stage ``cluster``)."""
-        error = DocError(article.source, reason, "cluster", article.raw_sha256)
-        self.store.remove_article(article.id)
-        if not self.store.has_error(error):
-            self.store.add_error(error)
-            if report is not None:
-                report.failed += 1
-                report.new -= 1
-                report.errors.append(error)
-
-    def _save_story(
-        self, index: StoryIndex, story_id: str, titles: dict[str, str], model: str
-    ) -> None:
-        size, first, last = index.span(story_id)
-        story = Story(
-            id=story_id,
-            title=titles.get(story_id, ""),
-            size=size,
-            languages=(),
-            sources=(),
-            first_date=moment(first),
-            last_date=moment(last),
-        )
-        self.store.save_story(
-            story, index.centroid_sum(story_id), model, CLUSTERER, index.group(story_id)
-        )
 
     # -- exchange -----------------------------------------------------------------------------
 

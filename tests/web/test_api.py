@@ -3,6 +3,7 @@ its headers, over a workspace the real CLI made (seeds, sample pages, hostile re
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from storyline.web.security import CONTENT_SECURITY_POLICY
 __all__ = ["api_db", "client", "seeds_story"]  # fixtures, used by name
 
 pytestmark = pytest.mark.data
+
+# The background worker is a fresh process: it loads the encoder and the NER models first.
+BACKGROUND_SECONDS = 240
 
 
 def _ok(c: TestClient, url: str, **kwargs: Any) -> Any:
@@ -143,6 +147,39 @@ def test_compare_is_the_librarys_comparison(
     assert len(data["articles"]) == 2 and data["facts"]
     assert any(len(f["sources"]) == 2 for f in data["facts"])  # something both state
     assert _ok(client, f"/stories/{seeds_story}/compare.json") == data  # cached, the same
+
+
+def test_big_stories_are_computed_in_the_background(
+    api_db: Path, seeds_story: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``SYNC_STORY_ARTICLES`` / ``SYNC_COMPARE_ARTICLES`` a story page and its comparison
+    answer at once with ``pending`` (the HTML saying so and polling its JSON twin), and the
+    worker process's result, once ready, is the library's."""
+    from storyline.web import create_app, stories
+
+    monkeypatch.setattr(stories, "SYNC_STORY_ARTICLES", 1)
+    monkeypatch.setattr(stories, "SYNC_COMPARE_ARTICLES", 1)
+    with TestClient(create_app(api_db)) as c:  # a fresh app: nothing cached yet
+        first = _ok(c, f"/stories/{seeds_story}/compare.json")
+        assert first == {"story": seeds_story, "pending": True, "size": 2}
+        page = c.get(f"/stories/{seeds_story}/compare")
+        assert page.status_code == 200 and 'id="pending"' in page.text
+        assert f'data-poll="/stories/{seeds_story}/compare.json"' in page.text
+        assert _ok(c, f"/stories/{seeds_story}.json")["pending"] is True
+        found: dict[str, Any] = {}
+        deadline = time.monotonic() + BACKGROUND_SECONDS
+        while time.monotonic() < deadline and not found:
+            data = _ok(c, f"/stories/{seeds_story}/compare.json")
+            found = {} if data.get("pending") else data
+            time.sleep(0.5)
+        assert found, f"no comparison within {BACKGROUND_SECONDS} s"
+        while _ok(c, f"/stories/{seeds_story}.json")["pending"]:
+            assert time.monotonic() < deadline, "no story page data in time"
+            time.sleep(0.5)
+        story = _ok(c, f"/stories/{seeds_story}.json")
+    with storyline.open(api_db, create=False, readonly=True) as ws:
+        assert found == ws.compare(seeds_story).to_dict()
+        assert [a["id"] for a in story["articles"]] == [a.id for a in ws.articles(seeds_story)]
 
 
 def test_article_page_data(client: TestClient, seeds_story: str) -> None:

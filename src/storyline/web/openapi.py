@@ -51,6 +51,9 @@ def _arr(ref: str | None = None) -> dict[str, Any]:
 _S = {"type": "string"}
 _NS = {"type": ["string", "null"]}
 _I = {"type": "integer"}
+# A big story's page or comparison still being computed in the background: only ``story``
+# (and for a comparison ``size``) come with it; ask again until it is false.
+_PENDING = {"type": "boolean"}
 
 SCHEMAS: dict[str, Any] = {
     "Error": _obj(ok={"type": "boolean", "const": False}, error=_S, status=_I)
@@ -84,9 +87,15 @@ SCHEMAS: dict[str, Any] = {
         places=_arr(),
         sources=_arr(),
         articles=_arr(),
+        pending=_PENDING,
     ),
     "Comparison": _obj(
-        story=_S, articles={"type": "array", "items": _S}, facts=_arr(), only={"type": "object"}
+        story=_S,
+        articles={"type": "array", "items": _S},
+        facts=_arr(),
+        only={"type": "object"},
+        pending=_PENDING,
+        size=_I,
     ),
     "ArticlePage": _obj(
         article={"type": "object", "description": "Article.to_dict()"},

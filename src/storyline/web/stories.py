@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 
 from storyline.query import Filters, bound
-from storyline.records import Article, Story
+from storyline.records import Article, Comparison, Story
 from storyline.web import params
 from storyline.web.params import PAGE_SIZE
 from storyline.web.site import Site
@@ -66,6 +66,11 @@ def story_list(site: Site, request: Request) -> dict[str, Any]:
 # within the request: about 20 ms cold on the 100,000-article bench (bench/web.py); a bigger
 # one is computed in the background while its page says so (400 articles: ~35 s).
 SYNC_STORY_ARTICLES = 60
+# Stories up to this many articles are compared within the request (a few hundred ms with
+# stored sentence vectors); a bigger one (up to ``compare.MAX_ARTICLES`` sources, seconds) in
+# the background worker, its page saying so: a request thread of the server is not held for
+# seconds (each process has ``web.app.REQUEST_THREADS`` of them).
+SYNC_COMPARE_ARTICLES = 12
 # Characters of a title standing in for an article's outlet when it has no site.
 LABEL_CHARS = 48
 
@@ -158,14 +163,29 @@ def story_page(site: Site, request: Request) -> dict[str, Any]:
 
 
 def compare_page(site: Site, request: Request) -> dict[str, Any]:
-    """``/stories/{id}/compare``: ``Comparison.to_dict()`` — facts × sources."""
+    """``/stories/{id}/compare``: ``Comparison.to_dict()`` — facts × sources. A story of more
+    than ``SYNC_COMPARE_ARTICLES`` articles not compared yet answers at once with ``story``
+    and ``pending`` true: it is compared in the background."""
     story = site.workspace().story(request.path_params["story_id"])
+    key = (story.id, site.data_version())
+    if story.size > SYNC_COMPARE_ARTICLES:
+        ready = site.soon(site.comparisons, key, compare_apart, str(site.path), story.id)
+        if ready is None:
+            return {"story": story.id, "pending": True, "size": story.size}
+        return ready.to_dict()
 
     def compute() -> Any:
         return site.with_encoder().compare(story.id)
 
-    comparison = site.comparisons.get((story.id, site.data_version()), compute)
+    comparison = site.comparisons.get(key, compute)
     return comparison.to_dict()
+
+
+def compare_apart(path: str, story_id: str) -> Comparison:
+    """``Workspace.compare`` in the worker process (``Site.soon``)."""
+    if path not in _APART:
+        _APART[path] = Workspace(path, create=False, readonly=True)
+    return _APART[path].compare(story_id)
 
 
 def compare_extra(site: Site, data: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +193,8 @@ def compare_extra(site: Site, data: dict[str, Any]) -> dict[str, Any]:
     each source's name and language (the JSON twin stays exactly the comparison)."""
     ws = site.workspace()
     story = ws.story(data["story"])
+    if data.get("pending"):
+        return {"title": story.title, "sources": {}}
     found = {a.id: a for a in ws.store.articles(ids=data["articles"])}
     sources = {
         i: {"label": label(a), "lang": a.lang, "title": a.title, "site": a.site}
