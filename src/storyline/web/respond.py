@@ -10,13 +10,14 @@ JSON routes, and any request that accepts ``application/json``, get ``{"ok": fal
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 import markupsafe
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -29,10 +30,11 @@ log = logging.getLogger(__name__)
 
 View = Callable[[Site, Request], dict[str, Any]]
 Extra = Callable[[Site, dict[str, Any]], dict[str, Any]]
-Endpoint = Callable[[Request], Response]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 TEMPLATES = Path(__file__).parent / "templates"
 JSON_TYPE = "application/json"
+_MEDIA = {"json": JSON_TYPE, "html": "text/html; charset=utf-8"}
 
 
 def story_url(story_id: str, suffix: str = "") -> str:
@@ -101,49 +103,68 @@ def twin(
     def guarded(request: Request, make: Callable[[], Response]) -> Response:
         try:
             return make()
-        except StorylineError as exc:
-            return error_response(request, env, exc.http_status, str(exc))
-        except HTTPException as exc:
-            return error_response(request, env, exc.status_code, str(exc.detail))
-        except Exception:  # one page failing must not take the app down; the log has it
-            log.exception("%s failed", request.url.path)
-            return error_response(request, env, 500, "internal error: see the server's log")
+        except Exception as exc:
+            return failed(request, exc)
 
-    def cached(request: Request, kind: str, make: Callable[[dict[str, Any]], bytes]) -> Response:
-        """The response body of the view's data as ``kind`` (html or json), cached per URL,
-        reader language and data version; pages still being computed in the background
-        (``pending``) are not cached."""
-        key = (
+    def failed(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StorylineError):
+            return error_response(request, env, exc.http_status, str(exc))
+        if isinstance(exc, HTTPException):
+            return error_response(request, env, exc.status_code, str(exc.detail))
+        # one page failing must not take the app down; the log has it
+        log.error("%s failed", request.url.path, exc_info=exc)
+        return error_response(request, env, 500, "internal error: see the server's log")
+
+    def key_of(request: Request, kind: str) -> tuple[Any, ...]:
+        """A page's cache key: URL, reader language and data version, as html or json."""
+        return (
             kind,
             request.url.path,
             request.url.query,
             request.headers.get("accept-language", ""),
             site.data_version(),
         )
-        media = JSON_TYPE if kind == "json" else "text/html; charset=utf-8"
-        body = site.pages.peek(key)
-        if body is None:
-            data = view(site, request)
-            body = make(data)
-            if not data.get("pending"):
-                site.pages.get(key, lambda: body)
-        return Response(body, media_type=media)
+
+    def made(
+        request: Request, kind: str, key: tuple[Any, ...], make: Callable[[dict[str, Any]], bytes]
+    ) -> Response:
+        """The view's data made into ``kind`` (html or json), then cached; pages still being
+        computed in the background (``pending``) are not cached."""
+        data = view(site, request)
+        body = make(data)
+        if not data.get("pending"):
+            site.pages.get(key, lambda: body)
+        return Response(body, media_type=_MEDIA[kind])
 
     def html(request: Request, data: dict[str, Any]) -> bytes:
         more = extra(site, data) if extra is not None else {}
         query = request.query_params
         return env.get_template(template).render(page=data, extra=more, query=query).encode()
 
-    def render(request: Request) -> Response:
+    async def answer(request: Request, kind: str) -> Response:
+        """A cached page from the event loop; anything else (the view, the template) in a
+        thread (``web.app.REQUEST_THREADS`` per process): a page already made never waits
+        behind a slow one."""
+        try:
+            key = key_of(request, kind)
+        except Exception as exc:
+            return failed(request, exc)
+        body = site.pages.peek(key)
+        if body is not None:
+            return Response(body, media_type=_MEDIA[kind])
+
+        def make(data: dict[str, Any]) -> bytes:
+            return json_bytes(data) if kind == "json" else html(request, data)
+
+        return await run_in_threadpool(guarded, request, lambda: made(request, kind, key, make))
+
+    async def page(request: Request) -> Response:
         accept = request.headers.get("accept", "")
         if JSON_TYPE in accept and "text/html" not in accept:
-            return cached(request, "json", json_bytes)  # an API client on the page's own URL
-        return cached(request, "html", lambda data: html(request, data))
+            return await answer(request, "json")  # an API client on the page's own URL
+        return await answer(request, "html")
 
-    def page(request: Request) -> Response:
-        return guarded(request, lambda: render(request))
-
-    def json(request: Request) -> Response:
-        return guarded(request, lambda: cached(request, "json", json_bytes))
+    async def json(request: Request) -> Response:
+        return await answer(request, "json")
 
     return page, json
