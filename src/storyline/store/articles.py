@@ -24,13 +24,11 @@ from storyline.store.rows import (
     _article,
     _iso,
     bounds,
-    from_blob,
+    embedding_of,
     int8_blob,
     now,
     safe_text,
-    sentence_blob,
     sentences_json,
-    sentences_of_row,
     to_blob,
     window,
 )
@@ -166,18 +164,7 @@ class ArticleRows(MentionRows, ReprintRows, Connected):
                 f"WHERE e.article_id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            for row in rows:
-                doc = from_blob(row["doc"])
-                out[row["article_id"]] = Embedding(
-                    model=row["model"],
-                    doc=doc,
-                    sentences=sentences_of_row(row["sentences"], row["text"]),
-                    sentence_vectors=sentence_blob(
-                        row["sentence_vectors"], row["sentence_format"], doc.shape[0]
-                    ),
-                    title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
-                    lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
-                )
+            out.update((row["article_id"], embedding_of(row)) for row in rows)
         return out
 
     @_guarded

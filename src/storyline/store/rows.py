@@ -14,7 +14,7 @@ import numpy as np
 
 from storyline import embed
 from storyline.query import Filters
-from storyline.records import DAY, TIME, Article, Dateline, Story, Vector
+from storyline.records import DAY, TIME, Article, Dateline, Embedding, Story, Vector
 
 log = logging.getLogger("storyline.store")
 
@@ -143,6 +143,28 @@ def sentences_of_row(value: str, text: str) -> tuple[str, ...]:
     items = json.loads(value)
     return (
         tuple(text[s:e] for s, e in items) if items and isinstance(items[0], list) else tuple(items)
+    )
+
+
+def embedding_of(row: sqlite3.Row, sentences: bool = True) -> Embedding:
+    """An ``embeddings`` row as the record: its document, title and lead vectors, and with
+    ``sentences`` its sentences and their vectors (the row then carries ``sentences``,
+    ``sentence_vectors``, ``sentence_format`` and the article's ``text``)."""
+    doc = from_blob(row["doc"])
+    title = None if row["title_vector"] is None else from_blob(row["title_vector"])
+    lead = None if row["lead_vector"] is None else from_blob(row["lead_vector"])
+    if not sentences:
+        empty = np.zeros((0, doc.shape[0]), dtype=np.float32)
+        return Embedding(row["model"], doc, (), empty, title=title, lead=lead)
+    return Embedding(
+        model=row["model"],
+        doc=doc,
+        sentences=sentences_of_row(row["sentences"], row["text"]),
+        sentence_vectors=sentence_blob(
+            row["sentence_vectors"], row["sentence_format"], doc.shape[0]
+        ),
+        title=title,
+        lead=lead,
     )
 
 

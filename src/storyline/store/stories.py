@@ -17,8 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from storyline.errors import InputError, NotFound
 from storyline.match.profile import Group
 from storyline.query import STORY_ORDERS, Filters
@@ -35,6 +33,7 @@ from storyline.store.rows import (
     _iso,
     _story,
     bounds,
+    embedding_of,
     from_blob,
     now,
     to_blob,
@@ -159,19 +158,10 @@ class StoryRows(MentionRows, ReprintRows, Connected):
             () if story_id is None else (story_id,),
         ).fetchall()
         articles = self.with_mentions([_article(row) for row in rows])
-        out = []
-        for article, row in zip(articles, rows, strict=True):
-            doc = from_blob(row["doc"])
-            embedding = Embedding(
-                model=row["model"],
-                doc=doc,
-                sentences=(),
-                sentence_vectors=np.zeros((0, doc.shape[0]), dtype=np.float32),
-                title=None if row["title_vector"] is None else from_blob(row["title_vector"]),
-                lead=None if row["lead_vector"] is None else from_blob(row["lead_vector"]),
-            )
-            out.append((article, embedding))
-        return out
+        return [
+            (article, embedding_of(row, sentences=False))
+            for article, row in zip(articles, rows, strict=True)
+        ]
 
     def story_of(self, article_id: str) -> str | None:
         """The story an article is in (None: unassigned, or no such article)."""

@@ -133,11 +133,16 @@ def _story_data(ws: Workspace, story: Story) -> dict[str, Any]:
 _APART: dict[str, Workspace] = {}
 
 
-def story_data_apart(path: str, story_id: str) -> dict[str, Any]:
-    """``_story_data`` in the worker process (``Site.soon``): its own read-only workspace."""
+def _apart(path: str) -> Workspace:
+    """The worker process's own read-only workspace of ``path`` (``Site.soon`` jobs)."""
     if path not in _APART:
         _APART[path] = Workspace(path, create=False, readonly=True)
-    ws = _APART[path]
+    return _APART[path]
+
+
+def story_data_apart(path: str, story_id: str) -> dict[str, Any]:
+    """``_story_data`` in the worker process (``Site.soon``)."""
+    ws = _apart(path)
     return _story_data(ws, ws.story(story_id))
 
 
@@ -183,9 +188,7 @@ def compare_page(site: Site, request: Request) -> dict[str, Any]:
 
 def compare_apart(path: str, story_id: str) -> Comparison:
     """``Workspace.compare`` in the worker process (``Site.soon``)."""
-    if path not in _APART:
-        _APART[path] = Workspace(path, create=False, readonly=True)
-    return _APART[path].compare(story_id)
+    return _apart(path).compare(story_id)
 
 
 def compare_extra(site: Site, data: dict[str, Any]) -> dict[str, Any]:
