@@ -5,6 +5,7 @@ building blocks behind them (timeline layout, marked text, URLs, languages, cach
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -290,6 +291,22 @@ def test_cache_computes_each_key_once_under_concurrency() -> None:
     for t in threads:
         t.join(5)
     assert calls == ["a"] and cache.get("a", lambda: -1) == 1
-    cache.get("b", lambda: 2)
-    cache.get("c", lambda: 3)  # evicts the least recently used: "a"
-    assert len(cache) == 2 and cache.get("a", lambda: 9) == 9
+
+
+def test_cache_keeps_what_is_costly_to_make_again() -> None:
+    cache: Cache[int] = Cache(3)
+    cache.put("big", 0, cost=30.0)  # a big story's timeline, made in the background
+    for i in range(1_000):  # a stream of cheap pages, each asked once
+        cache.put(i, i, cost=0.005)
+    assert cache.peek("big") == 0 and len(cache) == 3
+    # equal costs: the least recently used goes first
+    cache.put("a", 1, cost=0.005)
+    cache.put("b", 2, cost=0.005)
+    assert cache.peek("a") == 1  # a use: "b" is now the older one
+    cache.put("c", 3, cost=0.005)
+    assert cache.peek("b") is None and cache.peek("a") == 1 and cache.peek("big") == 0
+    # a value computed by get() is timed: a slow one outlives fast ones
+    cache.get("slow", lambda: (time.sleep(0.05), 4)[1])
+    for i in range(100):
+        cache.get(("fast", i), lambda: 5)
+    assert cache.get("slow", lambda: -1) == 4

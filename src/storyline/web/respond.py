@@ -10,6 +10,7 @@ JSON routes, and any request that accepts ``application/json``, get ``{"ok": fal
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -130,10 +131,11 @@ def twin(
     ) -> Response:
         """The view's data made into ``kind`` (html or json), then cached; pages still being
         computed in the background (``pending``) are not cached."""
+        start = time.perf_counter()
         data = view(site, request)
         body = make(data)
         if not data.get("pending"):
-            site.pages.get(key, lambda: body)
+            site.pages.put(key, body, time.perf_counter() - start)
         return Response(body, media_type=_MEDIA[kind])
 
     def html(request: Request, data: dict[str, Any]) -> bytes:

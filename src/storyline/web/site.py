@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -43,37 +43,63 @@ WARM_NAMES = ("Emmanuel Macron", "Эммануэль Макрон")
 
 
 class Cache(Generic[T]):
-    """A thread-safe LRU of computed values. One computation per key at a time: a second
-    request for a key being computed waits for it rather than doing the work again."""
+    """A thread-safe cache of computed values that keeps what is costly to make again. One
+    computation per key at a time: a second request for a key being computed waits for it
+    rather than doing the work again.
+
+    Eviction is GreedyDual (Young 1994; Cao and Irani 1997): an entry's priority is the
+    cache's "inflation" ``L`` at its last use plus its cost (seconds to compute it); the
+    lowest goes first and ``L`` rises to it. Entries of equal cost leave least recently used
+    first, and a page that took seconds (a big story's timeline, in the background) outlives
+    thousands of cheap ones: plain LRU let a stream of small story pages push the few big ones
+    out, and each came back as a 30-second background job.
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._items: dict[Hashable, T] = {}
+        self._cost: dict[Hashable, float] = {}
+        self._priority: dict[Hashable, float] = {}
+        self._inflation = 0.0
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value, else ``compute()`` (timed: its cost) cached."""
         with self._lock:
             if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+                return self._used(key)
             busy = self._computing.setdefault(key, threading.Lock())
         with busy:
             with self._lock:
                 if key in self._items:
                     return self._items[key]
+            start = time.perf_counter()
             value = compute()
+            self.put(key, value, time.perf_counter() - start)
             with self._lock:
-                self._items[key] = value
                 self._computing.pop(key, None)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
             return value
 
-    def peek(self, key: Hashable) -> T | None:
-        """The value if it is cached, else None (computes nothing)."""
+    def put(self, key: Hashable, value: T, cost: float) -> None:
+        """Cache ``value``, made elsewhere in ``cost`` seconds."""
         with self._lock:
-            return self._items.get(key)
+            self._items[key] = value
+            self._cost[key] = cost
+            self._priority[key] = self._inflation + cost
+            while len(self._items) > self.size:
+                cheapest = min(self._priority, key=self._priority.__getitem__)
+                self._inflation = self._priority.pop(cheapest)
+                del self._items[cheapest], self._cost[cheapest]
+
+    def peek(self, key: Hashable) -> T | None:
+        """The value if it is cached (a use, as for ``get``), else None (computes nothing)."""
+        with self._lock:
+            return self._used(key) if key in self._items else None
+
+    def _used(self, key: Hashable) -> T:
+        self._priority[key] = self._inflation + self._cost[key]
+        return self._items[key]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -143,6 +169,7 @@ class Site:
             if key in self._scheduled:
                 return None
             self._scheduled.add(key)
+        start = time.perf_counter()
 
         def done(future: Future[T]) -> None:
             with self._scheduled_lock:
@@ -153,8 +180,8 @@ class Site:
             if error is not None:  # the page stays "being computed"; the log says why
                 log.error("background work for %r failed: %s", key, error)
                 return
-            result = future.result()
-            cache.get(key, lambda: result)
+            # its cost: how long a reader would wait for it again
+            cache.put(key, future.result(), time.perf_counter() - start)
 
         self._worker().submit(compute, *args).add_done_callback(done)
         return None
