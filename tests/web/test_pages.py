@@ -310,3 +310,13 @@ def test_cache_keeps_what_is_costly_to_make_again() -> None:
     for i in range(100):
         cache.get(("fast", i), lambda: 5)
     assert cache.get("slow", lambda: -1) == 4
+
+
+def test_cache_of_pages_is_bounded_in_bytes() -> None:
+    pages: Cache[bytes] = Cache(1_000, weigh=len)
+    pages.put("big", b"x" * 600, cost=0.01)
+    pages.put("small", b"x" * 100, cost=0.01)
+    pages.put("other", b"x" * 400, cost=0.01)  # 1,100 bytes: the big one has the least per byte
+    assert pages.peek("big") is None and len(pages) == 2
+    pages.put("small", b"x" * 900, cost=0.01)  # the same key again weighs only its new value
+    assert pages.peek("small") == b"x" * 900 and pages.peek("other") is None

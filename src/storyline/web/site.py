@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 # moves between a few dozen stories a day; each entry is a few hundred KB at most.
 STORY_CACHE = 256
 COMPARE_CACHE = 64
-# Whole pages (story list, search, story, article: HTML or JSON) per URL and data version: the
-# same page asked again costs a dict lookup until the next ingest commits.
-PAGE_CACHE = 512
+# Whole pages (story list, search, story, article: HTML or JSON) per URL and data version, up
+# to this many bytes per server process: the same page asked again costs a dict lookup until
+# the next ingest commits. Pages are 10-100 KB (a big story's, ~1 MB): some thousands of them.
+PAGE_CACHE_BYTES = 128 * 2**20
 # Texts that load the NER, date and name-lookup models of these languages at start-up
 # (``warm``), so the first story page or Cyrillic name search does not wait for them.
 WARM_LANGUAGES = ("en", "fr", "es", "it", "de", "ru")
@@ -47,16 +48,22 @@ class Cache(Generic[T]):
     computation per key at a time: a second request for a key being computed waits for it
     rather than doing the work again.
 
-    Eviction is GreedyDual (Young 1994; Cao and Irani 1997): an entry's priority is the
-    cache's "inflation" ``L`` at its last use plus its cost (seconds to compute it); the
-    lowest goes first and ``L`` rises to it. Entries of equal cost leave least recently used
-    first, and a page that took seconds (a big story's timeline, in the background) outlives
-    thousands of cheap ones: plain LRU let a stream of small story pages push the few big ones
-    out, and each came back as a 30-second background job.
+    Eviction is GreedyDual-Size (Cao and Irani 1997): an entry's priority is the cache's
+    "inflation" ``L`` at its last use plus its cost (seconds to compute it) per unit of
+    weight; the lowest goes first and ``L`` rises to it. Entries of equal cost leave least
+    recently used first, and a page that took seconds (a big story's timeline, in the
+    background) outlives thousands of cheap ones: plain LRU let a stream of small story pages
+    push the few big ones out, and each came back as a 30-second background job.
+
+    ``size`` bounds the total weight: each entry weighs 1 (a count), or ``weigh(value)``
+    (bytes, for pages).
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, weigh: Callable[[T], int] | None = None) -> None:
         self.size = size
+        self._weigh = weigh
+        self._weight: dict[Hashable, int] = {}
+        self._total = 0
         self._items: dict[Hashable, T] = {}
         self._cost: dict[Hashable, float] = {}
         self._priority: dict[Hashable, float] = {}
@@ -83,13 +90,19 @@ class Cache(Generic[T]):
 
     def put(self, key: Hashable, value: T, cost: float) -> None:
         """Cache ``value``, made elsewhere in ``cost`` seconds."""
+        weight = 1 if self._weigh is None else max(1, self._weigh(value))
         with self._lock:
+            if key in self._items:
+                self._total -= self._weight[key]
             self._items[key] = value
-            self._cost[key] = cost
-            self._priority[key] = self._inflation + cost
-            while len(self._items) > self.size:
+            self._weight[key] = weight
+            self._total += weight
+            self._cost[key] = cost / weight
+            self._priority[key] = self._inflation + cost / weight
+            while self._total > self.size and len(self._items) > 1:
                 cheapest = min(self._priority, key=self._priority.__getitem__)
                 self._inflation = self._priority.pop(cheapest)
+                self._total -= self._weight.pop(cheapest)
                 del self._items[cheapest], self._cost[cheapest]
 
     def peek(self, key: Hashable) -> T | None:
@@ -119,7 +132,7 @@ class Site:
         self._pipeline_lock = threading.Lock()
         self.stories: Cache[dict[str, Any]] = Cache(STORY_CACHE)
         self.comparisons: Cache[Comparison] = Cache(COMPARE_CACHE)
-        self.pages: Cache[bytes] = Cache(PAGE_CACHE)
+        self.pages: Cache[bytes] = Cache(PAGE_CACHE_BYTES, weigh=len)
         # One worker process for work too long for a request (a big story's timeline): one job
         # at a time, so it never takes more than one core from the requests.
         self._pool: ProcessPoolExecutor | None = None
