@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -104,3 +107,56 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a database"):
         Store(path)
+
+
+PARAGRAPH_CASES = {
+    "plain": ("First paragraph.", "", "Third, after an empty one."),
+    "newline at an end": ("Ends with a newline\n", "Next."),
+    "newline at the start": ("First.", "\nStarts with a newline."),
+    "blank line inside": ("Two\n\nparts in one paragraph.", "Next."),
+    "none": (),
+}
+
+
+def test_paragraphs_are_stored_once_where_the_text_gives_them_back(
+    tmp_path: Path, older_workspace: Any
+) -> None:
+    """Paragraphs that the text split at its blank lines gives back exactly are not stored
+    beside it (0015); others keep their list. New rows and migrated older rows alike."""
+    path = tmp_path / "old.db"
+    conn = older_workspace(path, "0015")
+    for name, paragraphs in PARAGRAPH_CASES.items():
+        conn.execute("INSERT INTO raw_docs VALUES (?, ?, 'text', NULL, NULL, 1, 'x')", (name, name))
+        conn.execute(
+            "INSERT INTO articles (id, raw_sha256, source, title, text, paragraphs, lang, "
+            "paragraph_langs, extractor, ingested_at) VALUES (?, ?, ?, 'T', ?, ?, 'en', ?, "
+            "'x', 'x')",
+            (
+                f"old {name}",
+                name,
+                name,
+                "\n\n".join(paragraphs),
+                json.dumps(list(paragraphs)),
+                json.dumps(["en"] * len(paragraphs)),
+            ),
+        )
+    conn.close()
+    with Store(path) as store:
+        for name, paragraphs in PARAGRAPH_CASES.items():
+            raw = _raw(name)
+            article, emb = _article(raw, "T", "x")
+            article = dataclasses.replace(
+                article, paragraphs=paragraphs, paragraph_langs=("en",) * len(paragraphs)
+            )
+            with store.transaction():
+                store.add_raw(raw)
+                store.add_article(article, emb)
+            for id_ in (f"old {name}", article.id):
+                assert store.article(id_).paragraphs == paragraphs, (name, id_)
+        stored = dict(store.conn.execute("SELECT id, paragraphs FROM articles"))
+    once = {name for name in PARAGRAPH_CASES if stored[f"old {name}"] == ""}
+    assert once == {"plain"}  # the migration: only rows it can prove
+    new = {
+        name for name, paragraphs in PARAGRAPH_CASES.items() if stored[_raw(name).sha256[:16]] == ""
+    }
+    assert new == {"plain", "newline at the start"}  # new rows: whatever splits back exactly

@@ -19,9 +19,29 @@ from storyline.records import DAY, TIME, Article, Dateline, Embedding, Story, Ve
 log = logging.getLogger("storyline.store")
 
 ARTICLE_COLUMNS = (
-    "id, raw_sha256, source, url, title, paragraphs, published, site, author, dateline, "
+    "id, raw_sha256, source, url, title, text, paragraphs, published, site, author, dateline, "
     "lang, paragraph_langs, mixed_lang, extractor, story_id, story_score, mentions"
 )
+
+# ``articles.paragraphs`` when the paragraphs are the text split at its blank lines (nearly
+# always: ``Article.text`` joins them with one): the text is not stored twice (issue 10).
+PARAGRAPHS_FROM_TEXT = ""
+
+
+def paragraphs_value(article: Article) -> str:
+    """The ``articles.paragraphs`` value of ``article``: ``PARAGRAPHS_FROM_TEXT`` when
+    splitting its text gives them back exactly, else the paragraphs as a JSON list."""
+    if article.paragraphs and tuple(article.text.split("\n\n")) == article.paragraphs:
+        return PARAGRAPHS_FROM_TEXT
+    return json.dumps(list(article.paragraphs), ensure_ascii=False)
+
+
+def paragraphs_of(row: sqlite3.Row) -> tuple[str, ...]:
+    """An article row's paragraphs (its ``paragraphs`` and ``text`` columns)."""
+    if row["paragraphs"] == PARAGRAPHS_FROM_TEXT:
+        return tuple(row["text"].split("\n\n"))
+    return tuple(json.loads(row["paragraphs"]))
+
 
 # Publication order in SQL, as ``cluster.order_key``: by the moment in UTC (julianday reads any
 # offset), a bare day (stored ``2022-02-03``) at the end of its day, undated rows by ingest time.
@@ -214,7 +234,7 @@ def _article(row: sqlite3.Row) -> Article:
         source=row["source"],
         url=row["url"],
         title=row["title"],
-        paragraphs=tuple(json.loads(row["paragraphs"])),
+        paragraphs=paragraphs_of(row),
         published=_dt(row["published"]),
         published_granularity=_granularity(row["published"]) if _dt(row["published"]) else None,
         site=row["site"],

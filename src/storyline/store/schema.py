@@ -378,6 +378,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX articles_by_id ON articles(id, story_id, lang);
         """,
     ),
+    (
+        # An article's paragraphs were stored twice: as the text (for the full-text index) and
+        # as a JSON list beside it, 1.0x the clean text (issue 10). Where the text split at its
+        # blank lines gives the paragraphs back, ``paragraphs`` is now '' (``rows.
+        # PARAGRAPHS_FROM_TEXT``); this rewrites the older rows that surely do (no paragraph
+        # with a blank line or a newline at either end, and joined they are the text). The
+        # file keeps its size until ``VACUUM``; the freed pages take new rows.
+        "0015_paragraphs_from_text",
+        """
+        UPDATE articles SET paragraphs = ''
+        WHERE json_array_length(paragraphs) > 0
+          AND NOT EXISTS (
+            SELECT 1 FROM json_each(articles.paragraphs)
+            WHERE instr(value, char(10) || char(10)) OR value GLOB char(10) || '*'
+               OR value GLOB '*' || char(10)
+          )
+          AND text = (
+            SELECT group_concat(value, char(10) || char(10)) FROM json_each(articles.paragraphs)
+          );
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

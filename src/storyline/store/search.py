@@ -75,7 +75,7 @@ class SearchRows:
             params += [pattern, pattern]
         columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         rows = self.conn.execute(
-            f"SELECT {columns}, a.text FROM articles_trigram t "
+            f"SELECT {columns} FROM articles_trigram t "
             f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ?",
             (*params, limit),
         ).fetchall()
