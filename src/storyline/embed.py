@@ -48,8 +48,11 @@ MAX_PART_CHARS = 32_000
 # spaces into pieces of at most this size.
 MAX_SENTENCE_CHARS = 2_000
 # Sentences encoded per document (the first ones): bounds encoder time (~3 s on 2 cores at the
-# cap) and the stored sentence vectors (512 bytes each, int8).
+# cap) and the stored sentence vectors (``SENTENCE_BITS`` per dimension).
 MAX_SENTENCES = 1_000
+# Bits per dimension of a stored sentence vector (``quantise``): what an article's workspace
+# row is mostly made of (117 sentences on average on WCXB pages).
+SENTENCE_BITS = 6
 # Characters of all sentence pieces of a document together: a text without full stops would
 # otherwise send 1,000 pieces of 2,000 chars (2 MB, ~2 minutes). About 2x the longest gold
 # article above (53,372 chars); 2-6 s of encoding on 2 (shared) cores.
@@ -167,6 +170,35 @@ def from_int8(rows: np.ndarray) -> Vector:
     return _normalise(rows.astype(np.float32))
 
 
+def quantise(vectors: Vector, bits: int) -> np.ndarray:
+    """Each row of ``vectors`` at ``bits`` bits per dimension (2-8), packed into bytes (uint8,
+    most significant bit first, each row padded to whole bytes): components scaled so the
+    largest is ±(2**(bits-1) - 1), stored + 2**(bits-1) - 1. How the store keeps sentence
+    vectors (``SENTENCE_BITS``). Only directions matter, so no scale is kept; ``dequantise``
+    gives unit rows back, and ``quantise(dequantise(p, d, b), b)`` is ``p`` again."""
+    top = 2 ** (bits - 1) - 1
+    peaks = np.abs(vectors).max(axis=1, keepdims=True)
+    peaks[peaks == 0] = 1.0
+    q = (np.rint(vectors / peaks * top) + top).astype(np.uint8)
+    # each value's low ``bits`` bits, most significant first, row after row
+    planes = np.unpackbits(q[:, :, None], axis=2)[:, :, 8 - bits :]
+    out: np.ndarray = np.packbits(planes.reshape(len(q), q.shape[1] * bits), axis=1)
+    return out
+
+
+def dequantise(packed: np.ndarray, dim: int, bits: int) -> Vector:
+    """Unit float32 rows of ``dim`` dimensions back from ``quantise(..., bits)``."""
+    top = 2 ** (bits - 1) - 1
+    planes = np.unpackbits(packed, axis=1)[:, : dim * bits].reshape(len(packed), dim, bits)
+    weights = (1 << np.arange(bits - 1, -1, -1)).astype(np.float32)
+    return _normalise(planes.astype(np.float32) @ weights - top)
+
+
+def packed_width(dim: int, bits: int) -> int:
+    """Bytes per row of ``quantise(..., bits)`` for ``dim`` dimensions."""
+    return (dim * bits + 7) // 8
+
+
 def _normalise(vectors: Vector) -> Vector:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -256,9 +288,11 @@ def embed(article: Article, encoder: Encoder) -> Embedding:
         model=encoder.name,
         doc=doc.astype(np.float32),
         sentences=tuple(sentences),
-        # As the store keeps them (int8 rows), so a fresh article and a stored one compare
-        # the same way, and the pool's results equal a re-read.
-        sentence_vectors=from_int8(int8(sentence_vectors)),
+        # As the store keeps them (``SENTENCE_BITS``), so a fresh article and a stored one
+        # compare the same way, and the pool's results equal a re-read.
+        sentence_vectors=dequantise(
+            quantise(sentence_vectors, SENTENCE_BITS), encoder.dim, SENTENCE_BITS
+        ),
         title=encoded.get(0),
         lead=encoded.get(1),
     )

@@ -20,15 +20,16 @@ from storyline.store.reprints import ReprintRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
     PUBLISHED_ORDER,
+    SENTENCE_FORMAT,
     Connected,
     _article,
     _iso,
     bounds,
     embedding_of,
-    int8_blob,
     now,
     paragraphs_value,
     safe_text,
+    sentence_vectors_blob,
     sentences_json,
     to_blob,
     window,
@@ -94,13 +95,14 @@ class ArticleRows(MentionRows, ReprintRows, Connected):
         )
         self.conn.execute(
             "INSERT INTO embeddings (article_id, model, doc, sentences, sentence_vectors, "
-            "sentence_format, title_vector, lead_vector) VALUES (?, ?, ?, ?, ?, 'int8', ?, ?)",
+            "sentence_format, title_vector, lead_vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 embedding.model,
                 to_blob(embedding.doc),
                 sentences_json(embedding.sentences, article.text),
-                int8_blob(embedding.sentence_vectors),
+                sentence_vectors_blob(embedding.sentence_vectors),
+                SENTENCE_FORMAT,
                 None if embedding.title is None else to_blob(embedding.title),
                 None if embedding.lead is None else to_blob(embedding.lead),
             ),

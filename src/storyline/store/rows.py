@@ -139,9 +139,13 @@ def from_blob(blob: bytes, dim: int | None = None) -> Vector:
     return vector.reshape(-1, dim) if dim else vector
 
 
-def int8_blob(vectors: Vector) -> bytes:
-    """Sentence vectors as the store writes them (``embed.int8``, format ``int8``)."""
-    return embed.int8(vectors).tobytes() if vectors.size else b""
+# The ``embeddings.sentence_format`` of new rows (``sentence_vectors_blob``).
+SENTENCE_FORMAT = f"q{embed.SENTENCE_BITS}"
+
+
+def sentence_vectors_blob(vectors: Vector) -> bytes:
+    """Sentence vectors as the store writes them (``embed.quantise``, ``SENTENCE_FORMAT``)."""
+    return embed.quantise(vectors, embed.SENTENCE_BITS).tobytes() if vectors.size else b""
 
 
 def sentences_json(sentences: Sequence[str], text: str) -> str:
@@ -189,8 +193,13 @@ def embedding_of(row: sqlite3.Row, sentences: bool = True) -> Embedding:
 
 
 def sentence_blob(blob: bytes, format: str, dim: int) -> Vector:
-    """Stored sentence vectors back as unit float32 rows: ``int8`` (new rows) or ``float32``
-    (rows written before migration 0012)."""
+    """Stored sentence vectors back as unit float32 rows: ``qN`` (``N`` bits per dimension,
+    ``embed.quantise``: new rows), ``int8`` (one signed byte per dimension: rows written from
+    migration 0012 on, before ``qN``) or ``float32`` (before 0012)."""
+    if format.startswith("q"):
+        bits = int(format[1:])
+        packed = np.frombuffer(blob, dtype=np.uint8).reshape(-1, embed.packed_width(dim, bits))
+        return embed.dequantise(packed, dim, bits)
     if format == "int8":
         return embed.from_int8(np.frombuffer(blob, dtype=np.int8).reshape(-1, dim))
     return from_blob(blob, dim)
