@@ -130,13 +130,13 @@ class Reading:
         """One article by id or unique id prefix; ``NotFound`` / ``AmbiguousId`` otherwise."""
         return self.store.article(self.store.resolve_id("article", article_id))
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Full-text search over titles and text: (article, snippet) pairs, best first.
 
         A query that is not valid FTS5 syntax (a stray quote or operator) raises ``InputError``
         saying how to quote it; text in a script written without spaces (CJK, Thai) is searched
-        as substrings."""
-        return self.store.search(query, limit=limit)
+        as substrings. ``offset`` skips the first hits (a later page)."""
+        return self.store.search(query, limit=limit, offset=offset)
 
     def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:
         """Documents that could not be ingested, oldest first; ``limit``/``offset`` page."""

@@ -227,7 +227,29 @@ def test_search_text_and_entity_names(client: TestClient, seeds_story: str) -> N
     cyrillic = _ok(client, "/search.json", params={"q": "Макрон"})
     assert "Macron" in {e["name"] for e in cyrillic["entities"]}
     assert seeds_story in {s["id"] for s in cyrillic["stories"]}
-    assert _ok(client, "/search.json") == {"q": None, "articles": [], "entities": [], "stories": []}
+    empty = {"q": None, "articles": [], "entities": [], "stories": [], "page": 1}
+    assert _ok(client, "/search.json") == empty | {"per_page": 20, "has_next": False}
+
+
+def test_search_pages_are_slices_of_one_ranking(
+    client: TestClient, api_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.web import search
+    from storyline.workspace import Workspace
+
+    monkeypatch.setattr(search, "HITS_PER_PAGE", 2)  # the fixture's few hits, on pages
+    with Workspace(api_db, create=False, readonly=True) as ws:
+        ranked = [a.id for a, _ in ws.search("the", limit=100)]
+    assert len(ranked) > 4
+    first = _ok(client, "/search.json", params={"q": "the"})
+    second = _ok(client, "/search.json", params={"q": "the", "page": 2})
+    assert first["has_next"] and (first["page"], second["page"]) == (1, 2)
+    assert [h["id"] for h in first["articles"]] == ranked[:2]
+    assert [h["id"] for h in second["articles"]] == ranked[2:4]
+    assert second["has_next"] == (len(ranked) > 4)
+    html = client.get("/search", params={"q": "the", "page": 2}).text
+    assert 'rel="prev"' in html and "page=1" in html and 'rel="next"' in html
+    assert "page must be a whole number" in _error(client, "/search.json?q=the&page=0", 400)
 
 
 def test_openapi_schema_names_every_json_route(client: TestClient, seeds_story: str) -> None:

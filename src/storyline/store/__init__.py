@@ -270,9 +270,9 @@ class Store(StoryRows, ArticleRows, SearchRows):
     # -- reads --------------------------------------------------------------------------------
 
     @_guarded
-    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Full-text search: (article, snippet) pairs, best first (see ``store.search``)."""
-        return self._search(query, limit)
+        return self._search(query, limit, offset)
 
     @_guarded
     def errors(self, limit: int | None = None, offset: int = 0) -> list[DocError]:

@@ -26,17 +26,18 @@ class SearchRows:
     conn: sqlite3.Connection
     path: Path
 
-    def _search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def _search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Full-text search; returns articles with a highlighted snippet, best first.
 
         Words go to the unicode61 index (FTS5 syntax: ``AND``, ``OR``, ``NOT``, ``"phrases"``,
-        ``prefix*``), ranked by bm25 among the newest ``RANKED_MATCHES`` matches. A query in a
+        ``prefix*``), ranked by bm25 among the newest ``RANKED_MATCHES`` matches (``offset``
+        skips the first hits: a later page). A query in a
         script written without spaces (Chinese, Japanese, Thai, ...) goes to the trigram index
         as substrings instead: ``政府`` finds ``日本政府は…``. An invalid FTS5 query raises
         ``InputError`` (exit 2) saying how to quote it.
         """
         if UNSPACED_SCRIPTS.search(query):
-            return self._substring_search(query, limit)
+            return self._substring_search(query, limit, offset)
         columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         try:
             cut = self.conn.execute(  # walks the matches' rowids only: no ranking, no text
@@ -47,8 +48,9 @@ class SearchRows:
             rows = self.conn.execute(
                 f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? ORDER BY rank LIMIT ?",
-                (query, cut[0] if cut else 0, limit),
+                "WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? "
+                "ORDER BY rank LIMIT ? OFFSET ?",
+                (query, cut[0] if cut else 0, limit, offset),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             if is_store_failure(exc) and not _FTS_SYNTAX.search(str(exc)):
@@ -61,7 +63,9 @@ class SearchRows:
             ) from exc
         return [(_article(row), row["snippet"]) for row in rows]
 
-    def _substring_search(self, query: str, limit: int) -> list[tuple[Article, str]]:
+    def _substring_search(
+        self, query: str, limit: int, offset: int = 0
+    ) -> list[tuple[Article, str]]:
         """Every whitespace-separated term of ``query`` as a substring (trigram index)."""
         terms = [t for t in query.replace('"', " ").split() if t not in {"AND", "OR", "NOT"}]
         if not terms:
@@ -76,8 +80,8 @@ class SearchRows:
         columns = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))
         rows = self.conn.execute(
             f"SELECT {columns} FROM articles_trigram t "
-            f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ?",
-            (*params, limit),
+            f"JOIN articles a ON a.rowid = t.rowid WHERE {where} ORDER BY a.rowid LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         ).fetchall()
         return [(_article(row), _snippet(row["text"], terms)) for row in rows]
 

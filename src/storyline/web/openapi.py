@@ -108,7 +108,15 @@ SCHEMAS: dict[str, Any] = {
         why={"type": ["object", "null"], "description": "Why.to_dict()"},
         why_note=_NS,
     ),
-    "Search": _obj(q=_NS, articles=_arr(), entities=_arr(), stories=_arr("StoryRow")),
+    "Search": _obj(
+        q=_NS,
+        articles=_arr(),
+        entities=_arr(),
+        stories=_arr("StoryRow"),
+        page=_I,
+        per_page=_I,
+        has_next={"type": "boolean"},
+    ),
 }
 
 
@@ -162,7 +170,15 @@ def schema(version: str) -> dict[str, Any]:
                 "get": {
                     "summary": "Full-text and entity search",
                     "parameters": [
-                        _param("q", "query", "FTS5 query, or an entity name in any language")
+                        _param("q", "query", "FTS5 query, or an entity name in any language"),
+                        _param(
+                            "page",
+                            "query",
+                            "Page of article hits, 20 each",
+                            type="integer",
+                            minimum=1,
+                            maximum=MAX_PAGE,
+                        ),
                     ],
                     "responses": _ok("Hits", "Search"),
                 }
