@@ -16,7 +16,6 @@ from storyline.embed import (
     dequantise,
     embed,
     from_int8,
-    int8,
     load_encoder,
     packed_width,
     quantise,
@@ -148,6 +147,11 @@ def test_sentence_vectors_are_stored_quantised_and_read_back_as_embedded(
     assert np.allclose(back.sentence_vectors, emb.sentence_vectors, atol=1e-7)
 
 
+def _int8(rows: np.ndarray) -> np.ndarray:
+    """Rows as older workspaces stored them: signed bytes, largest component ±127."""
+    return (quantise(rows, 8).astype(np.int16) - 127).astype(np.int8)
+
+
 def test_int8_sentence_vectors_of_an_older_workspace_are_read(tmp_path: Path) -> None:
     """Rows written as int8 (migrations 0012 on, before ``qN``) read back as they were written."""
     rows = embed_unit(np.random.default_rng(1).standard_normal((3, 512)).astype(np.float32))
@@ -161,10 +165,10 @@ def test_int8_sentence_vectors_of_an_older_workspace_are_read(tmp_path: Path) ->
             store.conn.execute(
                 "UPDATE embeddings SET sentence_vectors = ?, sentence_format = 'int8', "
                 'sentences = \'["a", "b", "c"]\'',
-                (int8(rows).tobytes(),),
+                (_int8(rows).tobytes(),),
             )
         back = store.embedding(stored_as)
-    assert np.allclose(back.sentence_vectors, from_int8(int8(rows)), atol=1e-7)
+    assert np.allclose(back.sentence_vectors, from_int8(_int8(rows)), atol=1e-7)
     assert ((back.sentence_vectors * rows).sum(axis=1) > 0.999).all()
 
 
@@ -179,7 +183,7 @@ def test_quantised_vectors_pack_any_width(bits: int, dim: int) -> None:
     unit = rows / np.linalg.norm(rows, axis=1, keepdims=True)
     assert ((back * unit).sum(axis=1) > 1 - 0.3 / 2**bits).all()
     if bits == 8:  # the same directions as the int8 rows older workspaces hold
-        assert np.array_equal(back, from_int8(int8(rows)))
+        assert np.array_equal(back, from_int8(_int8(rows)))
 
 
 def test_float32_sentence_vectors_of_an_older_workspace_are_read(

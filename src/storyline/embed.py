@@ -155,18 +155,9 @@ def unit(vector: Vector) -> Vector:
     return out
 
 
-def int8(vectors: Vector) -> np.ndarray:
-    """Each row of ``vectors`` as int8, scaled so its largest component is ±127: how the store
-    keeps sentence vectors (one byte per dimension instead of four). Only directions matter
-    (cosines of unit vectors), so no scale is kept; ``from_int8`` gives unit rows back."""
-    peaks = np.abs(vectors).max(axis=1, keepdims=True)
-    peaks[peaks == 0] = 1.0
-    out: np.ndarray = np.rint(vectors / peaks * 127).astype(np.int8)
-    return out
-
-
 def from_int8(rows: np.ndarray) -> Vector:
-    """Unit float32 rows back from ``int8``; ``int8(from_int8(q))`` is ``q`` again."""
+    """Unit float32 rows back from the int8 sentence vectors of older workspaces (signed bytes,
+    each row scaled so its largest component is ±127: ``quantise(..., 8)`` less 127)."""
     return _normalise(rows.astype(np.float32))
 
 

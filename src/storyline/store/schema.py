@@ -325,8 +325,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
     (
         # Sentence vectors were 21x the clean text (float32, 2 KB per sentence; issue 10). New
-        # rows keep them as int8 (``embed.int8``: 512 bytes, cosines within ~0.002); older rows
-        # stay float32 and are read as such (nothing rewrites them: no result changes).
+        # rows keep them as int8 (signed bytes, read by ``embed.from_int8``: 512 bytes, cosines
+        # within ~0.002); older rows stay float32 and are read as such (nothing rewrites them:
+        # no result changes). Rows since then are ``qN`` (``embed.quantise``).
         "0012_int8_sentence_vectors",
         """
         ALTER TABLE embeddings ADD COLUMN sentence_format TEXT NOT NULL DEFAULT 'float32';

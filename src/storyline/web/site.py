@@ -98,7 +98,7 @@ class Cache(Generic[T]):
             self._weight[key] = weight
             self._total += weight
             self._cost[key] = cost / weight
-            self._priority[key] = self._inflation + cost / weight
+            self._used(key)
             while self._total > self.size and len(self._items) > 1:
                 cheapest = min(self._priority, key=self._priority.__getitem__)
                 self._inflation = self._priority.pop(cheapest)
