@@ -71,6 +71,10 @@ def test_article_round_trip_and_search(tmp_path: Path) -> None:
         assert list(batch) == [article.id]
         assert np.array_equal(batch[article.id].doc, stored.doc)
         assert batch[article.id].sentences == stored.sentences
+        # what stories are matched on: the document, title and lead vectors alone
+        bare = store.embedding(article.id, sentences=False)
+        assert np.array_equal(bare.doc, stored.doc) and bare.sentences == ()
+        assert bare.sentence_vectors.shape == (0, 4)
         with pytest.raises(NotFound):
             store.embedding("nope")
         # FTS5 with diacritics folded: "elysee" finds "Élysée"; "bruss*" a prefix

@@ -240,31 +240,37 @@ class Reading:
 
     # -- same story ----------------------------------------------------------------------
 
-    def why(self, article_id: str, other_id: str) -> Why:
+    def why(self, article_id: str | Article, other_id: str) -> Why:
         """Why ``article_id`` and ``other_id`` — another article, or a story (ids or unique
-        prefixes; an id that is both is taken as an article) — are or are not one story."""
+        prefixes; an id that is both is taken as an article) — are or are not one story.
+        ``article_id`` may be the article itself, as ``article()`` returned it."""
         from storyline.match import Group, default_matcher, profile
         from storyline.settings import SETTINGS
 
         matcher = default_matcher()
         threshold = self.store.settings().get("join_threshold", SETTINGS["join_threshold"].default)
-        article = self.article(article_id)
-        mine = profile(article, self.store.embedding(article.id))
+        article = article_id if isinstance(article_id, Article) else self.article(article_id)
         kind, other = self._article_or_story(other_id)
         if kind == "article":
+            mine = profile(article, self.store.embedding(article.id))
             pair = profile(self.article(other), self.store.embedding(other))
             return Why(article.id, other, kind, matcher.explain(mine, pair), threshold)
         # The story as the clusterer keeps it (sums and counts, O(1) in its size), less the
         # article when it is a member; rebuilt from its members when that leaves one (the pair
-        # features need the member itself) or the workspace predates stored groups.
+        # features need the member itself) or the workspace predates stored groups. Stories
+        # are matched without sentence vectors (``clusterable``): neither side reads them.
         group = self.store.story_group(other)
         member = article.story_id == other
+        alone = NotFound(f"story {other!r} has no member besides {article.id!r}")
+        if group is not None and group.size - member < 1:
+            raise alone
+        mine = profile(article, self.store.embedding(article.id, sentences=False))
         if group is not None and group.size - member > 1:
             theirs = group.without(mine) if member else group
         else:
             rest = [profile(a, e) for a, e in self.store.clusterable(other) if a.id != article.id]
             if not rest:
-                raise NotFound(f"story {other!r} has no member besides {article.id!r}")
+                raise alone
             theirs = Group.of(rest)
         return Why(article.id, other, kind, matcher.explain(mine, theirs), threshold)
 

@@ -97,3 +97,12 @@ def test_missing_vectors(profile_meantime: Callable[[str], Profile]) -> None:
     assert named["title_missing"] == named["lead_missing"] == named["sentences_missing"] == 1.0
     assert named["title"] == named["lead"] == named["sentences"] == 0.0
     assert named["doc"] > 0.5
+
+
+def test_names_are_capitalised_words_inside_sentences() -> None:
+    from storyline.match.profile import names_of
+
+    text = "Leaders met. Talks between Macron and Путин in Élysée; 3Com said «Scholz» won."
+    # "Leaders", "Talks" open sentences; "3Com" gives "Com"; quotes do not hide a name.
+    assert names_of(text) == {"mkrn", "ptn", "ls", "km", "skls"}
+    assert names_of("no names here, only words") == frozenset()

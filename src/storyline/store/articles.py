@@ -146,28 +146,34 @@ class ArticleRows(MentionRows, ReprintRows, Connected):
             raise NotFound(f"no article {article_id!r}")
         return found[0]
 
-    def embedding(self, article_id: str) -> Embedding:
-        found = self.embeddings([article_id])
+    def embedding(self, article_id: str, sentences: bool = True) -> Embedding:
+        found = self.embeddings([article_id], sentences)
         if article_id not in found:
             raise NotFound(f"no embedding for article {article_id!r}")
         return found[article_id]
 
     @_guarded
-    def embeddings(self, article_ids: Iterable[str]) -> dict[str, Embedding]:
+    def embeddings(
+        self, article_ids: Iterable[str], sentences: bool = True
+    ) -> dict[str, Embedding]:
         """The stored vectors of ``article_ids`` (those that have them), in one query per
-        ``IN_BATCH`` ids: a story's timeline reads all its members' at once."""
+        ``IN_BATCH`` ids: a story's timeline reads all its members' at once. Without
+        ``sentences``, only the document, title and lead vectors (what stories are matched
+        on: neither the sentence vectors nor the text are read)."""
         wanted = list(dict.fromkeys(article_ids))
+        columns = "e.article_id, e.model, e.doc, e.title_vector, e.lead_vector"
+        if sentences:
+            columns += ", e.sentences, e.sentence_vectors, e.sentence_format, a.text"
         out: dict[str, Embedding] = {}
         for at in range(0, len(wanted), IN_BATCH):
             chunk = wanted[at : at + IN_BATCH]
             rows = self.conn.execute(
-                "SELECT e.article_id, e.model, e.doc, e.sentences, e.sentence_vectors, "
-                "e.sentence_format, e.title_vector, e.lead_vector, a.text FROM embeddings e "
+                f"SELECT {columns} FROM embeddings e "
                 "JOIN articles a ON a.id = e.article_id "
                 f"WHERE e.article_id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            out.update((row["article_id"], embedding_of(row)) for row in rows)
+            out.update((row["article_id"], embedding_of(row, sentences)) for row in rows)
         return out
 
     @_guarded

@@ -283,7 +283,9 @@ class StoryRows(MentionRows, ReprintRows, Connected):
         return stories
 
     @_guarded
-    def story(self, story_id: str) -> Story:
+    def story(self, story_id: str, members: bool = True) -> Story:
+        """One story by its whole id; without ``members``, its row alone (id, title, size,
+        dates)."""
         with self.snapshot():
             row = self.conn.execute(
                 "SELECT id, title, size, first_date, last_date FROM stories WHERE id = ?",
@@ -291,7 +293,7 @@ class StoryRows(MentionRows, ReprintRows, Connected):
             ).fetchone()
             if row is None:
                 raise NotFound(f"no story {story_id!r}: list them with `storyline stories`")
-            return self._with_members(_story(row))
+            return self._with_members(_story(row)) if members else _story(row)
 
     def _with_members(self, story: Story) -> Story:
         return self._with_members_of([story])[0]

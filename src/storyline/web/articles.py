@@ -97,13 +97,13 @@ def article_page(site: Site, request: Request) -> dict[str, Any]:
     why: dict[str, Any] | None = None
     why_note = "not in a story"
     if a.story_id is not None:
-        s = ws.story(a.story_id)
+        s = ws.store.story(a.story_id, members=False)
         story = {"id": s.id, "title": s.title, "size": s.size}
         links = ws.store.copy_links(s.id)
         copy_ids = [c for c, o in links.items() if o == a.id]
         copies = [article_row(c) for c in ws.store.articles(ids=copy_ids)] if copy_ids else []
         try:
-            why = ws.why(a.id, s.id).to_dict()
+            why = ws.why(a, s.id).to_dict()
         except NotFound as exc:
             why_note = str(exc)
     if a.copy_of is not None:
