@@ -19,6 +19,7 @@ from storyline.records import (
     Article,
     Comparison,
     DocError,
+    Embedding,
     EntityMention,
     Story,
     TimelineEvent,
@@ -252,9 +253,8 @@ class Reading:
         article = article_id if isinstance(article_id, Article) else self.article(article_id)
         kind, other = self._article_or_story(other_id)
         if kind == "article":
-            mine = profile(article, self.store.embedding(article.id))
-            pair = profile(self.article(other), self.store.embedding(other))
-            return Why(article.id, other, kind, matcher.explain(mine, pair), threshold)
+            a, b = (profile(x, self._all_sentences(x)) for x in (article, self.article(other)))
+            return Why(article.id, other, kind, matcher.explain(a, b), threshold)
         # The story as the clusterer keeps it (sums and counts, O(1) in its size), less the
         # article when it is a member; rebuilt from its members when that leaves one (the pair
         # features need the member itself) or the workspace predates stored groups. Stories
@@ -273,6 +273,17 @@ class Reading:
                 raise alone
             theirs = Group.of(rest)
         return Why(article.id, other, kind, matcher.explain(mine, theirs), threshold)
+
+    def _all_sentences(self, article: Article) -> Embedding:
+        """The stored vectors of ``article`` with a vector for every sentence: encoded again
+        when its row keeps only some (an article alone in its story: ``clustering``)."""
+        from storyline.embed import sentence_vectors, sentences_of
+
+        stored = self.store.embedding(article.id)
+        if len(stored.sentences) >= len(sentences_of(article)):
+            return stored
+        sentences, vectors = sentence_vectors(article, self.pipeline.encoder)
+        return replace(stored, sentences=sentences, sentence_vectors=vectors)
 
     def _article_or_story(self, some_id: str) -> tuple[str, str]:
         """("article", id) or ("story", id) for an id or unique prefix of either."""

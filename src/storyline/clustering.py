@@ -23,6 +23,7 @@ from storyline.settings import SETTINGS, setting
 from storyline.store import Store, StoryEvent, is_store_failure
 
 if TYPE_CHECKING:
+    from storyline.pipeline import Pipeline
     from storyline.workspace import IngestReport
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,11 @@ log = logging.getLogger(__name__)
 
 class Clustering:
     store: Store
+    if TYPE_CHECKING:  # ``browse.Reading``'s, in a Workspace
+
+        @property
+        def pipeline(self) -> Pipeline: ...
+
     _index: StoryIndex | None
     _index_version: int
     _scorer: GroupScorer | None
@@ -131,15 +137,50 @@ class Clustering:
                 self._drop(article, reason(exc), report)
                 return len(titles) + self._cluster(provisional, report)
         if not provisional:
-            self._revise(index, touched, titles, model)
+            touched |= self._revise(index, touched, titles, model)
+        self._fit_sentences(touched)
         return len(titles)
+
+    def _fit_sentences(self, story_ids: set[str]) -> None:
+        """Sentence vectors where a later stage reads them: every one for the members of a
+        story of two or more (compare, the timeline's matching of events across articles,
+        ``why``); for an article alone in its story, only those of its dated paragraphs (its
+        own timeline). Most stories keep one article, and sentence vectors were four fifths
+        of a workspace. An article that gains a companion gets its vectors back (encoded
+        again: the same sentences, as ``embed`` gives them)."""
+        from storyline.embed import sentence_vectors
+        from storyline.timeline import dated_paragraphs
+
+        for article_id, size, partial in self.store.sentence_states(story_ids):
+            if (size > 1) != partial:
+                continue
+            article = self.store.article(article_id)
+            if partial:  # it has a companion now
+                sentences, vectors = sentence_vectors(article, self.pipeline.encoder)
+                self.store.put_sentences(article.id, article.text, sentences, vectors, False)
+                continue
+            embedding = self.store.embedding(article.id)
+            dated = [(start, end) for _, start, end in dated_paragraphs(article)]
+            keep, at = [], 0
+            for i, sentence in enumerate(embedding.sentences):
+                start = article.text.find(sentence, at)
+                at = max(at, start + len(sentence)) if start >= 0 else at
+                if start < 0 or any(s <= start <= e for s, e in dated):
+                    keep.append(i)  # (a sentence not found in the text: kept, to be safe)
+            self.store.put_sentences(
+                article.id,
+                article.text,
+                [embedding.sentences[i] for i in keep],
+                embedding.sentence_vectors[keep],
+                True,
+            )
 
     def _revise(
         self, index: StoryIndex, touched: set[str], titles: dict[str, str], model: str
-    ) -> None:
+    ) -> set[str]:
         """The periodic pass after each settled run (``cluster.revise``): drifted members
         split out, stories that grew together merged; each change is stored with its history
-        (a merged id redirects to the survivor)."""
+        (a merged id redirects to the survivor). Returns the stories it changed."""
         settings = self.settings
 
         def members_of(story_id: str) -> list[Member]:
@@ -181,6 +222,7 @@ class Clustering:
                     CLUSTERER,
                 )
             )
+        return {story for change in changes for story in (change.story, change.other)}
 
     def _story_index(self, dim: int) -> StoryIndex:
         """The open stories, from the store unless the cached index is still current."""

@@ -279,11 +279,22 @@ def embed(article: Article, encoder: Encoder) -> Embedding:
         model=encoder.name,
         doc=doc.astype(np.float32),
         sentences=tuple(sentences),
-        # As the store keeps them (``SENTENCE_BITS``), so a fresh article and a stored one
-        # compare the same way, and the pool's results equal a re-read.
-        sentence_vectors=dequantise(
-            quantise(sentence_vectors, SENTENCE_BITS), encoder.dim, SENTENCE_BITS
-        ),
+        sentence_vectors=as_stored(sentence_vectors, encoder.dim),
         title=encoded.get(0),
         lead=encoded.get(1),
     )
+
+
+def as_stored(sentence_vectors: Vector, dim: int) -> Vector:
+    """Sentence vectors as the store keeps them (``SENTENCE_BITS``), so a fresh article and a
+    stored one compare the same way, and the pool's results equal a re-read."""
+    return dequantise(quantise(sentence_vectors, SENTENCE_BITS), dim, SENTENCE_BITS)
+
+
+def sentence_vectors(article: Article, encoder: Encoder) -> tuple[tuple[str, ...], Vector]:
+    """The sentences of ``article`` and their vectors as ``embed`` gives them: what a stored
+    article whose vectors were trimmed (``clustering``) gets back when it needs them all."""
+    sentences = sentences_of(article)
+    if not sentences:
+        return (), np.zeros((0, encoder.dim), dtype=np.float32)
+    return tuple(sentences), as_stored(encoder.encode(sentences), encoder.dim)

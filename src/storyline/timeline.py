@@ -149,20 +149,30 @@ def _candidates(
     return out
 
 
-def _sentences(a: Article) -> list[tuple[int, int, str]]:
-    """(start, end, sentence) of every sentence of the paragraphs that hold a date mention,
-    offsets into ``a.text``."""
-    out: list[tuple[int, int, str]] = []
+def dated_paragraphs(a: Article) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the paragraphs that hold a date mention, offsets into
+    ``a.text``: where the events of an article are looked for, and the sentence vectors a
+    lone article keeps (``clustering``)."""
+    out: list[tuple[int, int, int]] = []
     at = 0
     for i, paragraph in enumerate(a.paragraphs):
         end = at + len(paragraph)
         if any(at <= d.start < end for d in a.dates):
-            langs = a.paragraph_langs
-            lang = (langs[i] if i < len(langs) else None) or a.lang
-            head = paragraph[:MAX_EVENT_PARAGRAPH_CHARS]
-            pieces = split_sentences(head, lang)
-            out += [(at + b, at + e, t) for b, e, t in sentence_spans(head, pieces)]
+            out.append((i, at, end))
         at = end + 2  # the blank line between paragraphs
+    return out
+
+
+def _sentences(a: Article) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) of every sentence of the paragraphs that hold a date mention,
+    offsets into ``a.text``."""
+    out: list[tuple[int, int, str]] = []
+    for i, at, _ in dated_paragraphs(a):
+        langs = a.paragraph_langs
+        lang = (langs[i] if i < len(langs) else None) or a.lang
+        head = a.paragraphs[i][:MAX_EVENT_PARAGRAPH_CHARS]
+        pieces = split_sentences(head, lang)
+        out += [(at + b, at + e, t) for b, e, t in sentence_spans(head, pieces)]
     return out
 
 

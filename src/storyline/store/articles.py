@@ -7,18 +7,19 @@ A mixin of ``Store`` (it shares its connection), like ``store/stories.py``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from storyline.errors import NotFound
 from storyline.language import UNSPACED_SCRIPTS
 from storyline.query import Filters
-from storyline.records import Article, Embedding, RawDoc
+from storyline.records import Article, Embedding, RawDoc, Vector
 from storyline.store.failures import _guarded
 from storyline.store.mentions import IN_BATCH, MentionRows
 from storyline.store.reprints import ReprintRows
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
+    PARTIAL_SENTENCES,
     PUBLISHED_ORDER,
     SENTENCE_FORMAT,
     Connected,
@@ -175,6 +176,46 @@ class ArticleRows(MentionRows, ReprintRows, Connected):
             )
             out.update((row["article_id"], embedding_of(row, sentences)) for row in rows)
         return out
+
+    def sentence_states(self, story_ids: Iterable[str]) -> list[tuple[str, int, bool]]:
+        """(article id, its story's size, whether its row keeps only some sentences) of every
+        member of ``story_ids`` that has vectors."""
+        wanted = list(dict.fromkeys(story_ids))
+        out: list[tuple[str, int, bool]] = []
+        for at in range(0, len(wanted), IN_BATCH):
+            chunk = wanted[at : at + IN_BATCH]
+            out += [
+                (row[0], row[1], row[2].endswith(PARTIAL_SENTENCES))
+                for row in self.conn.execute(
+                    "SELECT a.id, s.size, e.sentence_format FROM stories s "
+                    "JOIN articles a ON a.story_id = s.id "
+                    "JOIN embeddings e ON e.article_id = a.id "
+                    f"WHERE s.id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            ]
+        return out
+
+    def put_sentences(
+        self,
+        article_id: str,
+        text: str,
+        sentences: Sequence[str],
+        vectors: Vector,
+        partial: bool,
+    ) -> None:
+        """Replace an article's stored sentences and their vectors (``partial``: only some
+        of its sentences)."""
+        self.conn.execute(
+            "UPDATE embeddings SET sentences = ?, sentence_vectors = ?, sentence_format = ? "
+            "WHERE article_id = ?",
+            (
+                sentences_json(sentences, text),
+                sentence_vectors_blob(vectors),
+                SENTENCE_FORMAT + (PARTIAL_SENTENCES if partial else ""),
+                article_id,
+            ),
+        )
 
     @_guarded
     def find_articles(self, where: Filters) -> list[Article]:

@@ -141,6 +141,9 @@ def from_blob(blob: bytes, dim: int | None = None) -> Vector:
 
 # The ``embeddings.sentence_format`` of new rows (``sentence_vectors_blob``).
 SENTENCE_FORMAT = f"q{embed.SENTENCE_BITS}"
+# Appended to the format when a row keeps only some of its article's sentences (an article
+# alone in its story keeps those of its dated paragraphs: ``clustering``).
+PARTIAL_SENTENCES = "/dated"
 
 
 def sentence_vectors_blob(vectors: Vector) -> bytes:
@@ -195,7 +198,9 @@ def embedding_of(row: sqlite3.Row, sentences: bool = True) -> Embedding:
 def sentence_blob(blob: bytes, format: str, dim: int) -> Vector:
     """Stored sentence vectors back as unit float32 rows: ``qN`` (``N`` bits per dimension,
     ``embed.quantise``: new rows), ``int8`` (one signed byte per dimension: rows written from
-    migration 0012 on, before ``qN``) or ``float32`` (before 0012)."""
+    migration 0012 on, before ``qN``) or ``float32`` (before 0012); any of them with
+    ``PARTIAL_SENTENCES`` after it."""
+    format = format.removesuffix(PARTIAL_SENTENCES)
     if format.startswith("q"):
         bits = int(format[1:])
         packed = np.frombuffer(blob, dtype=np.uint8).reshape(-1, embed.packed_width(dim, bits))
