@@ -138,16 +138,18 @@ class Clustering:
                 return len(titles) + self._cluster(provisional, report)
         if not provisional:
             touched |= self._revise(index, touched, titles, model)
-        self._fit_sentences(touched)
+        self._compact(touched)
         return len(titles)
 
-    def _fit_sentences(self, story_ids: set[str]) -> None:
-        """Sentence vectors where a later stage reads them: every one for the members of a
-        story of two or more (compare, the timeline's matching of events across articles,
+    def _compact(self, story_ids: set[str]) -> None:
+        """Keep of ``story_ids`` what later stages read. Most stories have one article, and
+        its vectors were most of a workspace. Sentence vectors: every one for the members of
+        a story of two or more (compare, the timeline's matching of events across articles,
         ``why``); for an article alone in its story, only those of its dated paragraphs (its
-        own timeline). Most stories keep one article, and sentence vectors were four fifths
-        of a workspace. An article that gains a companion gets its vectors back (encoded
-        again: the same sentences, as ``embed`` gives them)."""
+        own timeline). An article that gains a companion gets its vectors back (encoded
+        again: the same sentences, as ``embed`` gives them). And a story of one article keeps
+        no copy of that article's document and title vectors as its sums."""
+        self.store.share_lone_vectors(story_ids)
         from storyline.embed import sentence_vectors
         from storyline.timeline import dated_paragraphs
 

@@ -1,5 +1,6 @@
-"""Sentence vectors where a later stage reads them (issue 10): an article alone in its story
-keeps only those of its dated paragraphs; one that gains a companion gets them all back.
+"""Vectors where a later stage reads them (issue 10): an article alone in its story keeps
+only the sentence vectors of its dated paragraphs, and its story no copy of its document and
+title vectors; an article that gains a companion gets them all back.
 
 On the two seed pages (one story when ingested together): ingested one after the other, the
 first is alone for a run, and must end with the very rows an ingest of both at once writes.
@@ -35,6 +36,13 @@ def _rows(db: Path) -> dict[str, tuple[str, bytes, str]]:
         }
 
 
+def _story_rows(db: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(
+            "SELECT size, centroid, title_sum, profile FROM stories ORDER BY id"
+        ).fetchall()
+
+
 @pytest.fixture(scope="module")
 def seeds(seeds_dir: Path) -> list[Path]:
     pages = sorted(seeds_dir.glob("*.txt"))
@@ -59,6 +67,13 @@ def test_a_lone_article_keeps_its_dated_sentences_and_gets_the_rest_back(
         assert set(stored.sentences) <= set(full)
         assert stored.sentence_vectors.shape == (len(stored.sentences), stored.doc.shape[0])
         assert _rows(apart)[lone.id][2] == "q6" + PARTIAL_SENTENCES
+        # a story of one article reads its sums from that article's vectors, not a copy
+        ((size, centroid, title_sum, _),) = _story_rows(apart)
+        assert (size, centroid, title_sum) == (1, b"", b"")
+        group = ws.store.story_group(lone.story_id)
+        assert group is not None and group.size == 1
+        assert np.array_equal(group.doc_sum, stored.doc)
+        assert stored.title is not None and np.array_equal(group.title_sum, stored.title)
         # its timeline reads the vectors of its dated sentences: the same as with all of them
         alone = [e.to_dict() for e in ws.timeline(lone.story_id)]
     shutil.copy(apart, tmp_path / "lone.db")  # closed: its write-ahead log is in the file
@@ -67,6 +82,7 @@ def test_a_lone_article_keeps_its_dated_sentences_and_gets_the_rest_back(
         assert len(ws.stories()) == 1
     # the companion brought every vector back: the rows of an ingest of both at once
     assert _rows(apart) == _rows(together)
+    assert _story_rows(apart) == _story_rows(together)
     with storyline.open(tmp_path / "lone.db") as ws:
         emb = embed(lone, ws.pipeline.encoder)
         # what ``why`` encodes again is what ``embed`` gives

@@ -106,7 +106,18 @@ def group_of_row(row: sqlite3.Row) -> Group | None:
     return group
 
 
-_GROUP_COLUMNS = "id, title, size, first_date, last_date, centroid, title_sum, profile"
+# A story of one article keeps no vectors of its own: its centroid and title sums are that
+# article's document and title vectors (``share_lone_vectors``), and the row holds empty blobs.
+_MEMBER = (
+    "(SELECT e.{} FROM articles a JOIN embeddings e ON e.article_id = a.id "
+    "WHERE a.story_id = stories.id LIMIT 1)"
+)
+_GROUP_COLUMNS = (
+    "id, title, size, first_date, last_date, "
+    f"CASE WHEN centroid = X'' THEN {_MEMBER.format('doc')} ELSE centroid END AS centroid, "
+    f"CASE WHEN title_sum = X'' THEN {_MEMBER.format('title_vector')} ELSE title_sum END "
+    "AS title_sum, profile"
+)
 
 
 class StoryRows(MentionRows, ReprintRows, Connected):
@@ -178,6 +189,22 @@ class StoryRows(MentionRows, ReprintRows, Connected):
 
     def delete_story(self, story_id: str) -> None:
         self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def share_lone_vectors(self, story_ids: Iterable[str]) -> None:
+        """Each of ``story_ids`` that has one article and whose centroid and title sums are
+        that article's own vectors, byte for byte, stops keeping a copy of them (4 KB a
+        story). A story that grows is saved with its sums again (``save_story``)."""
+        wanted = list(dict.fromkeys(story_ids))
+        for at in range(0, len(wanted), IN_BATCH):
+            chunk = wanted[at : at + IN_BATCH]
+            self.conn.execute(
+                "UPDATE stories SET centroid = X'', "
+                "title_sum = CASE WHEN title_sum IS NULL THEN NULL ELSE X'' END "
+                f"WHERE id IN ({', '.join('?' * len(chunk))}) AND size = 1 "
+                f"AND centroid != X'' AND centroid = {_MEMBER.format('doc')} "
+                f"AND (title_sum IS NULL OR title_sum = {_MEMBER.format('title_vector')})",
+                chunk,
+            )
 
     def open_stories(self) -> Iterator[tuple[Story, Vector, Group | None]]:
         """Every story with its centroid sum and its group (``None`` in older rows)."""
