@@ -158,7 +158,10 @@ class Clustering:
                 continue
             article = self.store.article(article_id)
             if partial:  # it has a companion now
-                sentences, vectors = sentence_vectors(article, self.pipeline.encoder)
+                encoder = self.pipeline.encoder
+                if self.store.embedding(article.id, sentences=False).model != encoder.name:
+                    continue  # made by another model: compare encodes what it needs
+                sentences, vectors = sentence_vectors(article, encoder)
                 self.store.put_sentences(article.id, article.text, sentences, vectors, False)
                 continue
             embedding = self.store.embedding(article.id)
